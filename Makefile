@@ -1,0 +1,42 @@
+# The front door: `make run` and `make test` install everything they need first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8765
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-fast lint typecheck bench setup install system-deps clean
+
+run: setup
+	$(BIN)/lionagi-playground lsp --ws $(HOST):$(PORT)
+
+test: setup lint typecheck
+	$(BIN)/pytest -q
+
+test-fast: install
+	$(BIN)/pytest -q -x -m "not slow"
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy lionagi_playground tests bench
+
+bench: setup
+	$(BIN)/python bench/lsp.py
+
+setup: install
+	$(BIN)/lionagi-playground setup
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/system-deps.sh
+	bash scripts/system-deps.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Running untrusted code: backends, runtimes and the scheduler in front of them."""

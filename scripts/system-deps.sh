@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the playground needs, only those missing.
+# Runs as root (CI, a fresh machine) or through sudo when available.
+set -euo pipefail
+
+packages=(python3 python3-venv python3-pip bubblewrap)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "[system-deps] installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

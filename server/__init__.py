@@ -1,0 +1,1 @@
+"""The language server: LSP sessions, features and the engines behind them."""

@@ -1,0 +1,1 @@
+"""Pure analysis: text in, findings out. No LSP, no I/O."""
