@@ -6,12 +6,12 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8765
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck bench setup install system-deps clean
+.PHONY: run test test-fast lint typecheck typecheck-runtime bench setup install system-deps clean
 
 run: setup
 	$(BIN)/lionagi-playground lsp --ws $(HOST):$(PORT)
 
-test: setup lint typecheck
+test: setup lint typecheck typecheck-runtime
 	$(BIN)/pytest -q
 
 test-fast: install
@@ -23,6 +23,11 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy lionagi_playground tests bench
+
+# The runtime package runs in the runtime environment: checked against its packages.
+typecheck-runtime: setup
+	cd sandbox/runtime && $(abspath $(BIN))/mypy --python-executable \
+	  "$$($(abspath $(BIN))/python -c 'from lionagi_playground.runtime_env import default_runtime_dir as d; print(d() / "bin" / "python")')"
 
 bench: setup
 	$(BIN)/python bench/lsp.py

@@ -1,0 +1,130 @@
+"""Interpreter start in the runtime environment: arm what this run asked for, lazily.
+
+`playground_runtime.pth` imports this module in every interpreter of the runtime
+environment, so it must stay cheap: it reads two environment variables and at most puts a
+finder on `sys.meta_path`. It imports nothing of lionagi or matplotlib; the finder runs a
+hook on a module right before or right after that module executes, whenever the program
+imports it.
+
+- `PLAYGROUND_LIONAGI_OFFLINE=1`: lionagi talks to the offline model (`lionagi_patch`
+  patches lionagi's modules after they execute), and `LOG_AUTO_SAVE_ON_EXIT=false` keeps
+  lionagi from writing `./data/logs/log_*.json` at exit. Any other value (the sandbox sets
+  `0` when the user supplied a key and the server allows network) changes nothing.
+- `MPLBACKEND=module://playground_runtime.mpl_backend`: before matplotlib's font manager
+  loads, the font list built at set-up time is copied into matplotlib's cache directory
+  (`mpl_cache`), so a plot does not pay for a font scan on every run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Not `typing.TYPE_CHECKING`: importing typing would cost this hook more than all the rest.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
+    from typing import Any
+
+OFFLINE_ENV = "PLAYGROUND_LIONAGI_OFFLINE"
+MPL_BACKEND = "module://playground_runtime.mpl_backend"
+
+# Module -> the hook run after it executes, as "module:function" so that nothing is imported
+# before it is needed. Kept in step with lionagi_patch.PATCHES (a test checks).
+LIONAGI_HOOKS = {
+    "lionagi.service.connections.endpoint": "playground_runtime.lionagi_patch:patch_module",
+    "lionagi.service.token_calculator": "playground_runtime.lionagi_patch:patch_module",
+    "lionagi.service.connections.api_calling": "playground_runtime.lionagi_patch:patch_module",
+}
+# Module -> the hook run before it executes.
+MATPLOTLIB_HOOKS = {"matplotlib.font_manager": "playground_runtime.mpl_cache:seed_font_cache"}
+
+
+def _call(hook: str, name: str, module: ModuleType) -> None:
+    module_name, _, function = hook.partition(":")
+    __import__(module_name)
+    getattr(sys.modules[module_name], function)(name, module)
+
+
+class _HookedLoader:
+    """Runs the real loader, with the module's hooks before and after it executes."""
+
+    def __init__(self, loader: Any, name: str, before: str | None, after: str | None) -> None:
+        self._loader = loader
+        self._name = name
+        self._before = before
+        self._after = after
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        module: ModuleType | None = self._loader.create_module(spec)
+        return module
+
+    def exec_module(self, module: ModuleType) -> None:
+        if self._before:
+            _call(self._before, self._name, module)
+        self._loader.exec_module(module)
+        if self._after:
+            _call(self._after, self._name, module)
+
+    def __getattr__(self, name: str) -> Any:
+        # get_source (tracebacks), is_package, resource readers: the real loader's.
+        return getattr(self._loader, name)
+
+
+class HookFinder:
+    """A meta path finder that finds nothing itself: it wraps the loaders of hooked modules."""
+
+    def __init__(self) -> None:
+        self.before: dict[str, str] = {}
+        self.after: dict[str, str] = {}
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if fullname not in self.before and fullname not in self.after:
+            return None
+        for finder in sys.meta_path:
+            find = getattr(finder, "find_spec", None)
+            if finder is self or find is None:
+                continue
+            spec: ModuleSpec | None = find(fullname, path, target)
+            if spec is None:
+                continue
+            if spec.loader is not None:
+                hooked = _HookedLoader(
+                    spec.loader, fullname, self.before.get(fullname), self.after.get(fullname)
+                )
+                spec.loader = hooked  # type: ignore[assignment]
+            return spec
+        return None
+
+
+def hook_finder() -> HookFinder:
+    """This interpreter's finder, put first on `sys.meta_path` at the first call."""
+    for finder in sys.meta_path:
+        if isinstance(finder, HookFinder):
+            return finder
+    finder = HookFinder()
+    sys.meta_path.insert(0, finder)
+    return finder
+
+
+def install_offline_lionagi() -> None:
+    """Arm offline lionagi in this interpreter (idempotent; patches what is already loaded)."""
+    os.environ["LOG_AUTO_SAVE_ON_EXIT"] = "false"
+    hook_finder().after.update(LIONAGI_HOOKS)
+    for name, hook in LIONAGI_HOOKS.items():
+        if name in sys.modules:
+            _call(hook, name, sys.modules[name])
+
+
+def install_matplotlib_cache() -> None:
+    hook_finder().before.update(MATPLOTLIB_HOOKS)
+
+
+if os.environ.get(OFFLINE_ENV) == "1":
+    install_offline_lionagi()
+if os.environ.get("MPLBACKEND") == MPL_BACKEND:
+    install_matplotlib_cache()

@@ -1,0 +1,115 @@
+"""What offline mode changes in lionagi: each change applied to its module as it loads.
+
+- `Endpoint._call_http` and `Endpoint._stream_http`, the two places every HTTP provider
+  sends a request, answer from the offline model in the endpoint's own wire format
+  (`wire`), so provider="openai", "anthropic" or any OpenAI-compatible provider, with
+  whatever model name, reaches no network and runs lionagi's real response handling.
+- `Endpoint._account_routing_enabled` is always false: Anthropic account routing keeps a
+  ledger database under the home directory.
+- Token counting (`TokenCalculator`, `estimate_payload_input_tokens`) is approximate
+  (`tokens`): tiktoken would download its encoding file.
+
+Endpoints that are not HTTP (the CLI providers: claude_code, codex, ...) are left alone;
+their programs fail as they would on a machine without those CLIs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Callable
+from types import ModuleType
+from typing import Any
+
+from playground_runtime import tokens, wire
+from playground_runtime.offline_model import DEFAULT_FOLLOW_UP_PROMPTS, OfflineModel
+from playground_runtime.script import OfflineModelError, find_script, load_script
+
+ENDPOINT_MODULE = "lionagi.service.connections.endpoint"
+TOKEN_CALCULATOR_MODULE = "lionagi.service.token_calculator"
+API_CALLING_MODULE = "lionagi.service.connections.api_calling"
+
+_model: OfflineModel | None = None
+_calls = itertools.count(1)
+
+
+def offline_model() -> OfflineModel:
+    """The process's offline model, made at the first call (its script read then)."""
+    global _model
+    if _model is None:
+        _model = OfflineModel(load_script(find_script()), _follow_up_prompts())
+    return _model
+
+
+def answer(endpoint: Any, payload: dict[str, Any]) -> tuple[wire.ApiKind, Any, str, int]:
+    """The offline reply to `payload` sent to `endpoint`: (wire format, request, text, call no.)."""
+    config = endpoint.config
+    kind = wire.api_kind(str(config.endpoint))
+    if kind is None:
+        raise OfflineModelError(
+            f"the playground's offline model answers chat requests only; {config.provider} "
+            f"{config.endpoint!r} needs the network (supply an API key and allow network)"
+        )
+    request = wire.read_request(kind, payload)
+    return kind, request, offline_model().respond(request), next(_calls)
+
+
+def patch_endpoint(module: ModuleType) -> None:
+    endpoint_class = module.Endpoint
+
+    async def _call_http(self: Any, payload: dict[str, Any], headers: Any, **_: Any) -> Any:
+        kind, request, text, call = answer(self, payload)
+        return wire.response_body(kind, request, text, call)
+
+    async def _stream_http(
+        self: Any, payload: dict[str, Any], headers: Any, **_: Any
+    ) -> AsyncIterator[Any]:
+        kind, request, text, call = answer(self, payload)
+        for data in wire.stream_events(kind, request, text, call):
+            yield self._line_to_stream_chunk(data)
+
+    def _account_routing_enabled(self: Any) -> bool:
+        return False
+
+    endpoint_class._call_http = _call_http
+    endpoint_class._stream_http = _stream_http
+    endpoint_class._account_routing_enabled = _account_routing_enabled
+    endpoint_class.playground_offline = True
+
+
+def patch_token_calculator(module: ModuleType) -> None:
+    calculator = module.TokenCalculator
+    calculator.calculate_message_tokens = staticmethod(tokens.count_messages)
+    calculator.calculate_embed_token = staticmethod(tokens.count_embed_inputs)
+    calculator.tokenize = staticmethod(tokens.tokenize)
+
+
+def patch_api_calling(module: ModuleType) -> None:
+    module.__dict__["estimate_payload_input_tokens"] = tokens.estimate_payload
+
+
+PATCHES: dict[str, Callable[[ModuleType], None]] = {
+    ENDPOINT_MODULE: patch_endpoint,
+    TOKEN_CALCULATOR_MODULE: patch_token_calculator,
+    API_CALLING_MODULE: patch_api_calling,
+}
+
+
+def patch_module(name: str, module: ModuleType) -> None:
+    """The hook `boot` runs after each of PATCHES' modules executes."""
+    PATCHES[name](module)
+
+
+def _follow_up_prompts() -> tuple[str, ...]:
+    """The installed lionagi's own follow-up prompts (0.36's when they cannot be read)."""
+    try:
+        from lionagi.operations.ReAct.utils import ReActAnalysis
+    except ImportError:
+        return DEFAULT_FOLLOW_UP_PROMPTS
+    templates = (
+        getattr(ReActAnalysis, "FIRST_EXT_PROMPT", None),
+        getattr(ReActAnalysis, "CONTINUE_EXT_PROMPT", None),
+        getattr(ReActAnalysis, "ANSWER_PROMPT", None),
+    )
+    if not all(isinstance(t, str) for t in templates):
+        return DEFAULT_FOLLOW_UP_PROMPTS
+    return (*(str(t) for t in templates), DEFAULT_FOLLOW_UP_PROMPTS[-1])
