@@ -3,7 +3,8 @@
 # Runs as root (CI, a fresh machine) or through sudo when available.
 set -euo pipefail
 
-packages=(python3 python3-venv python3-pip bubblewrap)
+# bubblewrap + util-linux (setpriv, unshare, prlimit) + libseccomp2: the sandbox.
+packages=(python3 python3-venv python3-pip bubblewrap util-linux libseccomp2)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
