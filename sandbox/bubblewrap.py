@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import json
 import logging
 import os
@@ -43,6 +44,8 @@ from lionagi_playground.sandbox.usage import CgroupUsage, ProcessTreeUsage, Usag
 
 log = logging.getLogger(__name__)
 
+PR_SET_CHILD_SUBREAPER = 36
+INIT_EXIT_S = 5.0
 TRAMPOLINE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 DEFAULT_UID_BASE = 64100
 """Root mode's pool of run uids: 64100-64355 by default (no passwd entry needed)."""
@@ -71,6 +74,8 @@ class BubblewrapBackend:
         self._staged: dict[Path, Path] = {}
         self._runs: set[SupervisedRun] = set()
         self._reason = self._check()
+        if self._reason is None:
+            _become_subreaper()
 
     # -- Backend protocol --------------------------------------------------------------------
 
@@ -322,6 +327,26 @@ class _Containment:
             os.close(self._status_fd)
             self._status_fd = None
 
+    async def _reap_init(self, pidfd: int) -> None:
+        """Reap the sandbox's init, which bwrap leaves behind when it exits.
+
+        bwrap exits as soon as it learns the program's status; its init then dies of
+        --die-with-parent and, with us as subreaper, becomes our zombie to collect.
+        """
+        loop = asyncio.get_running_loop()
+        exited: asyncio.Future[None] = loop.create_future()
+        loop.add_reader(pidfd, _resolve, exited)
+        try:
+            await asyncio.wait_for(exited, INIT_EXIT_S)
+        except TimeoutError:
+            log.warning("the sandbox init of run %s did not exit", self._pid)
+            return
+        finally:
+            loop.remove_reader(pidfd)
+        with contextlib.suppress(ChildProcessError, OSError):
+            # It has exited (the pidfd said so): WNOHANG, this never blocks.
+            os.waitid(os.P_PIDFD, pidfd, os.WEXITED | os.WNOHANG)  # noqa: ASYNC222
+
     def started(self) -> bool:
         return self._child_pid is not None and self._go_fd is None
 
@@ -344,6 +369,7 @@ class _Containment:
             self._on_status()
             self._close_status()
         if self._init_pidfd is not None:
+            await self._reap_init(self._init_pidfd)
             os.close(self._init_pidfd)
             self._init_pidfd = None
         try:
@@ -359,6 +385,21 @@ class _Containment:
 
 def _nothing() -> None:
     return None
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _become_subreaper() -> None:
+    """Orphans of our runs (bwrap's init) come back to us to be reaped, not to pid 1."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+            log.info("could not become a subreaper: errno %s", ctypes.get_errno())
+    except (OSError, AttributeError) as error:
+        log.info("could not become a subreaper: %s", error)
 
 
 def _memfd(data: bytes) -> int:

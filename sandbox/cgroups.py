@@ -217,6 +217,7 @@ class CgroupHost:
             _enable_v2(base, mount)
             parent.mkdir(exist_ok=True)
             _write(parent / "cgroup.subtree_control", " ".join(f"+{c}" for c in V2_CONTROLLERS))
+            _probe(parent)
         except OSError as error:
             log.info("cgroup v2 at %s not usable: %s", base, error)
             return None
@@ -236,6 +237,7 @@ class CgroupHost:
         try:
             for path in parents.values():
                 path.mkdir(exist_ok=True)
+                _probe(path)
         except OSError as error:
             log.info("cgroup v1 not usable: %s", error)
             return None
@@ -265,6 +267,13 @@ class CgroupHost:
             with contextlib.suppress(OSError):
                 found += [p for p in parent.iterdir() if p.is_dir() and p.name.startswith("run-")]
         return found
+
+
+def _probe(parent: Path) -> None:
+    """Raise unless we may create (and remove) a child cgroup here."""
+    probe = parent / f"probe-{os.getpid()}"
+    probe.mkdir()
+    probe.rmdir()
 
 
 def _enable_v2(base: Path, mount: Path) -> None:

@@ -81,7 +81,10 @@ BASH = Runtime(
 def available_runtimes(runtime_root: Path | None = None) -> dict[str, Runtime]:
     """The runtimes this machine can provide, by name."""
     found: dict[str, Runtime] = {}
-    env = find_runtime_env(runtime_root)
+    try:
+        env = find_runtime_env(runtime_root)
+    except OSError:  # e.g. an ordinary user pointed at root's environment
+        env = None
     if env is not None or Path("/usr/bin/python3").exists():
         found["python"] = python_runtime(env)
     node = shutil.which("node")

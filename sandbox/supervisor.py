@@ -21,7 +21,7 @@ from typing import Protocol
 
 from lionagi_playground.sandbox.backend import RunState
 from lionagi_playground.sandbox.capture import Capture
-from lionagi_playground.sandbox.events import Event, Exit, Stats, Status, Stream
+from lionagi_playground.sandbox.events import Event, Exit, Output, Stats, Status, Stream
 from lionagi_playground.sandbox.limits import MIB, Limits
 from lionagi_playground.sandbox.usage import UsageProbe
 
@@ -35,6 +35,8 @@ DRAIN_S = 2.0
 KILL_GRACE_S = 2.0
 """After killing the tree, how long the root process gets before it is killed directly."""
 READ_CHUNK = 64 * 1024
+COALESCE_S = 0.005
+COALESCE_MAX = 64 * 1024
 
 
 class Containment(Protocol):
@@ -88,6 +90,8 @@ class SupervisedRun:
         self._eof: dict[Stream, asyncio.Future[None]] = {}
         self._wait_status: tuple[int, resource.struct_rusage] | None = None
         self._task: asyncio.Task[None] | None = None
+        self._held: Output | None = None
+        self._flush_timer: asyncio.TimerHandle | None = None
 
     @property
     def state(self) -> RunState:
@@ -152,7 +156,8 @@ class SupervisedRun:
             feeder.cancel()
             await self._teardown()
             for event in self._capture.finish():
-                self._queue.put_nowait(event)
+                self._emit(event)
+            self._flush()
             self._state = RunState.CLEANED
             self._queue.put_nowait(exit_event or Exit("error", message="the sandbox failed"))
 
@@ -186,9 +191,36 @@ class SupervisedRun:
             self._close_reader(stream, fd)
             return
         for event in self._capture.feed(stream, data):
-            self._queue.put_nowait(event)
+            self._emit(event)
         if self._capture.exceeded:
             self._stop("output_limit")
+
+    def _emit(self, event: Event) -> None:
+        """Queue an event, merging output written in many small pieces.
+
+        Unbuffered programs (a Python traceback, `print(..., end="")`) write a few bytes at
+        a time; consecutive text of one stream is held for at most COALESCE_S and sent as
+        one event, so clients are not flooded while output still feels live.
+        """
+        if isinstance(event, Output):
+            held = self._held
+            if held is not None and held.stream == event.stream and len(held.text) < COALESCE_MAX:
+                self._held = Output(held.stream, held.text + event.text)
+                return
+            self._flush()
+            self._held = event
+            self._flush_timer = asyncio.get_running_loop().call_later(COALESCE_S, self._flush)
+            return
+        self._flush()
+        self._queue.put_nowait(event)
+
+    def _flush(self) -> None:
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
+        if self._held is not None:
+            self._queue.put_nowait(self._held)
+            self._held = None
 
     def _close_reader(self, stream: Stream, fd: int) -> None:
         future = self._eof.get(stream)
@@ -232,7 +264,7 @@ class SupervisedRun:
             if percent >= CPU_WARNING * self._limits.cpus * 100:
                 warnings.append(f"CPU at {percent:.0f}% (limit {self._limits.cpus * 100:.0f}%)")
             elapsed = int((now - self._started) * 1000)
-            self._queue.put_nowait(Stats(memory, round(percent, 1), elapsed, tuple(warnings)))
+            self._emit(Stats(memory, round(percent, 1), elapsed, tuple(warnings)))
             if probe.oom_kills():
                 self._stop("memory")
 
