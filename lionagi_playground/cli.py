@@ -1,4 +1,4 @@
-"""The `lionagi-playground` command line: `lsp`, `setup` (and later `serve`, `run`, `image`)."""
+"""The `lionagi-playground` command line: `lsp`, `run`, `setup` (and later `serve`, `image`)."""
 
 from __future__ import annotations
 
@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
         "--runtime", type=Path, help="the runtime environment (default: the one `setup` built)"
     )
 
+    run = commands.add_parser("run", help="run a file in the sandbox, streaming its output")
+    from lionagi_playground.sandbox.cli_run import add_arguments
+
+    add_arguments(run)
+
     setup = commands.add_parser("setup", help="build the runtime environment user code runs with")
     setup.add_argument("--runtime", type=Path, help="where to build it")
     setup.add_argument("--python", help="the base Python (default: the system's python3)")
@@ -70,12 +75,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"lionagi-playground setup: {error}", file=sys.stderr)
             return 1
         return 0
+    if args.command == "run":
+        from lionagi_playground.sandbox.cli_run import main as run_main
+
+        return run_main(args)
     if args.command == "lsp":
         from lionagi_playground.server.main import run_stdio, run_websocket
 
         if args.ws is None:
             if args.token or args.allow_origin:
-                print("lionagi-playground lsp: --token and --allow-origin need --ws", file=sys.stderr)
+                print(
+                    "lionagi-playground lsp: --token and --allow-origin need --ws", file=sys.stderr
+                )
                 return 2
             run_stdio(runtime=args.runtime)
         else:
