@@ -94,7 +94,12 @@ class _Filler:
         prefix = schema.get("prefixItems")
         if isinstance(prefix, list):
             return [self.value(p if isinstance(p, dict) else {}, name, depth + 1) for p in prefix]
-        count = max(1, int(schema.get("minItems", 1)))
+        # Recursive models (a tree's children) end in empty lists.
+        count = (
+            int(schema.get("minItems", 0))
+            if depth >= _MAX_DEPTH
+            else max(1, int(schema.get("minItems", 1)))
+        )
         if "maxItems" in schema:
             count = min(count, int(schema["maxItems"]))
         items = schema.get("items")
