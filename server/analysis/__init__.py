@@ -1,1 +1,1 @@
-"""Pure analysis: text in, findings out. No LSP, no I/O."""
+"""Pure analysis: text in, findings out (`pipeline.analyze`). No LSP, no I/O."""

@@ -1,13 +1,43 @@
-"""A document parsed once for every check: text, lines, AST and position conversion."""
+"""A document parsed once for every check: text, lines, AST, node index and position conversion."""
 
 from __future__ import annotations
 
 import ast
+import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar, cast
 
 from lionagi_playground.server.analysis.findings import Span
+
+N = TypeVar("N", bound=ast.AST)
+
+# Python's tokenizer and LSP agree on these three, and only these: str.splitlines
+# would also break on \x0c, \x1c, \u2028 ..., which Python keeps inside a line.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of `text` as Python and LSP count them (a final break opens an empty line)."""
+    return _LINE_BREAK.split(text)
+
+
+# Fields that never hold a node worth indexing (names, numbers, contexts, operators).
+_LEAF_FIELDS = frozenset(
+    {"ctx", "op", "ops", "id", "attr", "arg", "name", "asname", "module", "level", "kind"}
+    | {"conversion", "is_async", "type_comment", "tag", "lineno", "rest", "kwd_attrs", "simple"}
+)
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    """The fields of `kind` that may hold nodes, reversed (so a stack pops them in order)."""
+    fields = [name for name in kind._fields if name not in _LEAF_FIELDS]
+    if kind in (ast.Constant, ast.MatchSingleton, ast.Global, ast.Nonlocal):
+        fields = []  # Their values are Python values; Global.names are strings.
+    return tuple(reversed(fields))
 
 
 @dataclass
@@ -21,10 +51,7 @@ class Source:
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            # Same line breaks as LSP: \n, \r\n and \r.
-            self._lines = self.text.splitlines() or [""]
-            if self.text.endswith(("\n", "\r")):
-                self._lines.append("")
+            self._lines = split_lines(self.text)
         return self._lines
 
     @cached_property
@@ -36,11 +63,24 @@ class Source:
                 warnings.simplefilter("ignore")
                 return ast.parse(self.text, filename=self.filename, type_comments=False)
         except SyntaxError as error:
+            if error.lineno is None:  # null bytes: CPython says so, but not where
+                return self._error_at(max(self.text.find("\0"), 0), str(error.msg))
             return error
-        except ValueError as error:  # source code string cannot contain null bytes
-            syntax_error = SyntaxError(str(error))
-            syntax_error.lineno, syntax_error.offset = 1, 1
-            return syntax_error
+        except ValueError as error:
+            # A lone surrogate cannot be encoded (JSON can carry one); older CPythons
+            # raise ValueError for null bytes.
+            if isinstance(error, UnicodeEncodeError):
+                return self._error_at(error.start, "invalid character (a lone surrogate)")
+            return self._error_at(max(self.text.find("\0"), 0), "source contains a null byte")
+        except (RecursionError, MemoryError):
+            # CPython's parser gives up on very deep nesting this way, not with SyntaxError.
+            return self._error_at(0, "code nested too deeply to analyze")
+
+    def _error_at(self, index: int, message: str) -> SyntaxError:
+        before = split_lines(self.text[:index])
+        error = SyntaxError(message)
+        error.lineno, error.offset = len(before), len(before[-1]) + 1
+        return error
 
     @property
     def tree(self) -> ast.Module | None:
@@ -52,6 +92,44 @@ class Source:
         parsed = self._parsed
         return parsed if isinstance(parsed, SyntaxError) else None
 
+    @cached_property
+    def _index(self) -> dict[type[ast.AST], list[ast.AST]]:
+        index: dict[type[ast.AST], list[ast.AST]] = {}
+        # One iterative pre-order walk shared by every check: an ast.walk per check
+        # costs more than most checks, and recursion would fail on deep trees.
+        stack: list[object] = [self.tree]
+        while stack:
+            node = stack.pop()
+            if not isinstance(node, ast.AST):  # None: an absent child, a `**` key of a dict
+                continue
+            kind = type(node)
+            bucket = index.get(kind)
+            if bucket is None:
+                index[kind] = bucket = []
+            bucket.append(node)
+            fields = _CHILD_FIELDS.get(kind)
+            if fields is None:
+                fields = _CHILD_FIELDS[kind] = _child_fields(kind)
+            for name in fields:
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    stack.extend(reversed(value))
+                else:
+                    stack.append(value)
+        return index
+
+    def nodes(self, kind: type[N]) -> list[N]:
+        """Every node of exactly type `kind`, in pre-order ([] without a tree).
+
+        Expression contexts (Load, Store) and operators (Add, Eq, And) are not indexed.
+        """
+        return cast(list[N], self._index.get(kind, []))
+
+    def walk(self) -> Iterator[ast.AST]:
+        """Every indexed node, grouped by type (cheaper than ast.walk: the index exists)."""
+        for nodes in self._index.values():
+            yield from nodes
+
     def col(self, lineno: int, utf8_offset: int) -> int:
         """Code-point column of an AST `col_offset` (UTF-8 bytes) on 1-based `lineno`."""
         if not 1 <= lineno <= len(self.lines):
@@ -59,7 +137,7 @@ class Source:
         line = self.lines[lineno - 1]
         if line.isascii():
             return min(utf8_offset, len(line))
-        return len(line.encode("utf-8")[:utf8_offset].decode("utf-8", errors="ignore"))
+        return len(line.encode("utf-8", "surrogatepass")[:utf8_offset].decode("utf-8", "ignore"))
 
     def span(self, node: ast.AST) -> Span:
         """The span of an AST node (which must carry positions)."""
