@@ -1,0 +1,228 @@
+"""Rules on async use: a lionagi coroutine not awaited, an async generator awaited, nested loops.
+
+LION401 a coroutine method (`branch.communicate`) called without `await`.
+LION402 an async generator (`branch.run`, `ReActStream`) awaited or iterated with a plain `for`.
+LION403 `asyncio.run(...)` inside `async def` (the loop is already running).
+Which methods are coroutines or async generators comes from the knowledge
+(the installed lionagi), never from a list here.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from lionagi_playground.server.analysis.findings import Edit, Finding, Fix, Severity, Span
+from lionagi_playground.server.analysis.lionagi_rules.context import Callee, Context, fix
+from lionagi_playground.server.analysis.lionagi_rules.walk import Scope
+
+# Calls that only show or convert their argument: a coroutine object passed
+# to them is certainly a mistake. Any other callee might await it.
+SYNC_SINKS = frozenset(
+    {"print", "str", "repr", "len", "list", "dict", "tuple", "set", "int", "float", "bool"}
+    | {"sorted", "dumps", "pprint", "display", "format", "write"}
+)
+_MISUSED_PARENTS = (
+    ast.Expr, ast.Attribute, ast.Subscript, ast.FormattedValue, ast.Compare, ast.If,
+    ast.While, ast.UnaryOp, ast.BoolOp, ast.BinOp,
+)  # fmt: skip
+_ITEM = "chunk"
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for attribute, scope in ctx.walk.attributes:
+        call = ctx.parent(attribute)
+        if (
+            isinstance(call, ast.Call)
+            and call.func is attribute
+            and attribute.attr == "run_until_complete"
+        ):
+            yield from _nested_loop(ctx, call, scope, "loop.run_until_complete()")
+    passed: _Passed = _Passed(ctx)
+    for call, scope, callee in ctx.lionagi_calls:
+        if callee.qualified == "asyncio.run":
+            yield from _nested_loop(ctx, call, scope, "asyncio.run()")
+            continue
+        kind = callee.symbol.kind if callee.symbol is not None else None
+        if kind == "coroutine":
+            yield from _unawaited(ctx, call, scope, callee, passed)
+        elif kind == "asyncgen":
+            yield from _awaited_generator(ctx, call, scope, callee)
+
+
+class _Passed:
+    """(scope, name) of variables awaited, returned, or handed to gather/create_task/append...
+
+    Computed on first use: correct code awaits its coroutines and never asks.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._names: set[tuple[Scope, str]] | None = None
+
+    def __contains__(self, key: tuple[Scope, str]) -> bool:
+        if self._names is None:
+            self._names = self._collect()
+        return key in self._names
+
+    def _collect(self) -> set[tuple[Scope, str]]:
+        passed = set(self.ctx.walk.escapes)
+        concurrency = self.ctx.knowledge.history.concurrency_calls
+        for call, scope in self.ctx.walk.calls:
+            if _func_name(call) not in concurrency:
+                continue
+            for arg in (*call.args, *(k.value for k in call.keywords)):
+                value = arg.value if isinstance(arg, ast.Starred) else arg
+                if isinstance(value, ast.Name):
+                    passed.add((scope, value.id))
+        return passed
+
+
+def _unawaited(
+    ctx: Context, call: ast.Call, scope: Scope, callee: Callee, passed: _Passed
+) -> Iterator[Finding]:
+    parent = ctx.parent(call)
+    if parent is None or isinstance(parent, ast.Await):
+        return
+    if isinstance(parent, ast.Assign | ast.AnnAssign):
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        if len(targets) != 1 or not isinstance(targets[0], ast.Name):
+            return
+        if (scope, targets[0].id) in passed:
+            return
+    elif isinstance(parent, ast.Call | ast.keyword):
+        outer = parent if isinstance(parent, ast.Call) else ctx.parent(parent)
+        if not isinstance(outer, ast.Call):
+            return
+        if outer.func is not call and _func_name(outer) not in SYNC_SINKS:
+            return
+    elif not isinstance(parent, _MISUSED_PARENTS):
+        return
+    name = _display(ctx, call)
+    function = scope.function()
+    if function is not None and function.is_async:
+        message = (
+            f"`{name}(...)` is a coroutine: without `await` it returns a coroutine object and "
+            f"never runs. Write `await {name}(...)`"
+        )
+        span = ctx.span(call)
+        if _needs_parentheses(parent, call):
+            edits: tuple[Edit, ...] = (
+                Edit(Span(span.line, span.col, span.line, span.col), "(await "),
+                Edit(Span(span.end_line, span.end_col, span.end_line, span.end_col), ")"),
+            )
+        else:
+            edits = (Edit(Span(span.line, span.col, span.line, span.col), "await "),)
+        fixes = fix(f"Add `await` before `{name}(...)`", *edits)
+    else:
+        where = "at module level" if function is None else "in a plain `def`"
+        message = (
+            f"`{name}(...)` is a coroutine and is called {where} without `await`: it never "
+            f"runs. Call it as `await {name}(...)` inside an `async def main()`, and run that "
+            "with `asyncio.run(main())`"
+        )
+        fixes = ()
+    yield ctx.finding(ctx.span(call), "LION401", Severity.ERROR, message, fixes)
+
+
+def _awaited_generator(
+    ctx: Context, call: ast.Call, scope: Scope, callee: Callee
+) -> Iterator[Finding]:
+    parent = ctx.parent(call)
+    if not isinstance(parent, ast.Await | ast.For):
+        return
+    name = _display(ctx, call)
+    function = scope.function()
+    in_async = function is not None and function.is_async
+    if isinstance(parent, ast.Await):
+        message = (
+            f"`{name}(...)` is an async generator: `await` on it raises TypeError. "
+            f"Iterate over it with `async for {_ITEM} in {name}(...):`"
+        )
+        fixes = _loop_fixes(ctx, parent, ctx.text(call)) if in_async else ()
+        yield ctx.finding(ctx.span(parent), "LION402", Severity.ERROR, message, fixes)
+    elif isinstance(parent, ast.For) and parent.iter is call:
+        message = (
+            f"`{name}(...)` is an async generator: a plain `for` raises TypeError. "
+            f"Use `async for` (inside `async def`)"
+        )
+        start = ctx.span(parent)
+        edit = Edit(Span(start.line, start.col, start.line, start.col), "async ")
+        fixes = fix("Use `async for`", edit) if in_async else ()
+        yield ctx.finding(ctx.span(call), "LION402", Severity.ERROR, message, fixes)
+
+
+def _loop_fixes(ctx: Context, awaited: ast.Await, call_text: str) -> tuple[Fix, ...]:
+    statement = ctx.parent(awaited)
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+    ):
+        text = f"[{_ITEM} async for {_ITEM} in {call_text}]"
+        return fix("Collect the items with `async for`", Edit(ctx.span(awaited), text))
+    if isinstance(statement, ast.Expr) and _alone_on_lines(ctx, ctx.span(statement)):
+        span = ctx.span(statement)
+        indent = ctx.source.lines[span.line][: span.col]
+        text = f"async for {_ITEM} in {call_text}:\n{indent}    print({_ITEM})"
+        return fix("Iterate with `async for` and print each item", Edit(span, text))
+    return ()
+
+
+def _nested_loop(ctx: Context, call: ast.Call, scope: Scope, what: str) -> Iterator[Finding]:
+    function = scope.function()
+    if function is None or not function.is_async or _inside_lambda(ctx, call, function.node):
+        return
+    message = (
+        f"`{what}` inside `async def` raises RuntimeError: an event loop is already running. "
+        "`await` the coroutine instead"
+    )
+    fixes: tuple[Fix, ...] = ()
+    if len(call.args) == 1 and not call.keywords and not isinstance(call.args[0], ast.Starred):
+        text = f"await {ctx.text(call.args[0])}"
+        if _needs_parentheses(ctx.parent(call), call):
+            text = f"({text})"
+        fixes = fix(f"Replace `{what}` with `await`", Edit(ctx.span(call), text))
+    yield ctx.finding(ctx.span(call), "LION403", Severity.ERROR, message, fixes)
+
+
+def _needs_parentheses(parent: ast.AST | None, node: ast.expr) -> bool:
+    """`(await x).attr`, `(await x)[0]`, `(await x)()`: `await` binds looser than these."""
+    if isinstance(parent, ast.Attribute | ast.Subscript):
+        return parent.value is node
+    return isinstance(parent, ast.Call) and parent.func is node
+
+
+def _inside_lambda(ctx: Context, node: ast.AST, stop: ast.AST) -> bool:
+    current = ctx.parent(node)
+    while current is not None and current is not stop:
+        if isinstance(current, ast.Lambda):
+            return True
+        current = ctx.parent(current)
+    return False
+
+
+def _alone_on_lines(ctx: Context, span: Span) -> bool:
+    """Nothing but indentation before, and nothing but a comment after, the statement."""
+    lines = ctx.source.lines
+    before = lines[span.line][: span.col]
+    after = lines[span.end_line][span.end_col :].strip()
+    return not before.strip() and (not after or after.startswith("#"))
+
+
+def _func_name(call: ast.Call) -> str | None:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _display(ctx: Context, call: ast.Call) -> str:
+    """`branch.communicate` for the call (shortened when the receiver is long)."""
+    text = ctx.text(call.func)
+    if len(text) > 40 or "\n" in text:
+        func = call.func
+        return f"….{func.attr}" if isinstance(func, ast.Attribute) else text[:40]
+    return text
