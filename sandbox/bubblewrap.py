@@ -90,6 +90,11 @@ class BubblewrapBackend:
         return self._cgroups
 
     @property
+    def state_dir(self) -> Path | None:
+        """Where the backend keeps the files every run binds (passwd, staging points)."""
+        return self._state_dir
+
+    @property
     def uid_range(self) -> range | None:
         return self._uids.range if self._uids is not None else None
 

@@ -122,7 +122,9 @@ def build_launch(parts: CommandParts) -> Launch:
                 made.add(parent)
                 bwrap += ["--dir", str(WORKSPACE / parent)]
         bwrap += ["--perms", "0644", "--file", hand_over(fd), str(WORKSPACE / path)]
-    bwrap += ["--chdir", str(WORKSPACE)]
+    # The root bwrap builds is a tmpfs: make it read-only so only /tmp and /workspace
+    # (separate mounts) can be written.
+    bwrap += ["--remount-ro", "/", "--chdir", str(WORKSPACE)]
     for name, value in (*BASE_ENV, *parts.runtime.env, *sorted(parts.env.items())):
         bwrap += ["--setenv", name, value]
     bwrap += ["--seccomp", hand_over(parts.seccomp_fd)]
