@@ -153,3 +153,20 @@ def test_emit_without_a_nonce_sends_nothing(run_program: Runner) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout == b"sent: False\n"
+
+
+def test_figure_show_sends_that_figure_and_keeps_it_open(run_program: Runner) -> None:
+    run = run_program(
+        """
+        import matplotlib.pyplot as plt
+
+        figure = plt.figure()
+        plt.plot([1, 2, 3])
+        figure.show()
+        print("open figures:", len(plt.get_fignums()))
+        """,
+        env=PLOT_ENV,
+    )
+    assert run.returncode == 0, run.stderr
+    assert len(frames(run.stdout)) == 1
+    assert FRAME.sub(b"", run.stdout) == b"open figures: 1\n"

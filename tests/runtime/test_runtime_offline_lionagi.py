@@ -268,6 +268,29 @@ def test_anthropic_without_a_model_fails_as_it_would_online(run_program: Runner)
     assert run.network_attempts == []
 
 
+def test_the_responses_api_answers_input_and_refuses_messages(run_program: Runner) -> None:
+    """`input=` is what the Responses API reads; lionagi's chat sends `messages`, which the
+    real API refuses, and so does the offline model."""
+    run = run_program(
+        """
+        import asyncio
+        from lionagi import Branch, iModel
+
+        async def main():
+            model = iModel(provider="openai", endpoint="response", model="gpt-4.1")
+            call = await model.invoke(input="Hi there")
+            print(call.response["output"][0]["content"][0]["text"])
+            try:
+                await Branch(chat_model=model).communicate("Hi there")
+            except Exception as error:
+                print("refused:", type(error).__name__, "carries no user message" in str(error))
+
+        asyncio.run(main())
+        """
+    )
+    assert_clean(run, "[offline echo] Hi there\nrefused: ExecutionError True\n")
+
+
 def test_model_streams_in_the_providers_event_format(run_program: Runner) -> None:
     run = run_program(
         """

@@ -15,12 +15,12 @@ imports it.
   (`mpl_cache`), so a plot does not pay for a font scan on every run.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 
-# Not `typing.TYPE_CHECKING`: importing typing would cost this hook more than all the rest.
+# This module runs at every interpreter start, so it imports nothing it can avoid: not
+# `typing` (for TYPE_CHECKING) and not `__future__` (its annotations are quoted instead),
+# each of which would cost more than all the rest.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -42,7 +42,7 @@ LIONAGI_HOOKS = {
 MATPLOTLIB_HOOKS = {"matplotlib.font_manager": "playground_runtime.mpl_cache:seed_font_cache"}
 
 
-def _call(hook: str, name: str, module: ModuleType) -> None:
+def _call(hook: str, name: str, module: "ModuleType") -> None:
     module_name, _, function = hook.partition(":")
     __import__(module_name)
     getattr(sys.modules[module_name], function)(name, module)
@@ -51,24 +51,24 @@ def _call(hook: str, name: str, module: ModuleType) -> None:
 class _HookedLoader:
     """Runs the real loader, with the module's hooks before and after it executes."""
 
-    def __init__(self, loader: Any, name: str, before: str | None, after: str | None) -> None:
+    def __init__(self, loader: "Any", name: str, before: str | None, after: str | None) -> None:
         self._loader = loader
         self._name = name
         self._before = before
         self._after = after
 
-    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+    def create_module(self, spec: "ModuleSpec") -> "ModuleType | None":
         module: ModuleType | None = self._loader.create_module(spec)
         return module
 
-    def exec_module(self, module: ModuleType) -> None:
+    def exec_module(self, module: "ModuleType") -> None:
         if self._before:
             _call(self._before, self._name, module)
         self._loader.exec_module(module)
         if self._after:
             _call(self._after, self._name, module)
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> "Any":
         # get_source (tracebacks), is_package, resource readers: the real loader's.
         return getattr(self._loader, name)
 
@@ -81,8 +81,8 @@ class HookFinder:
         self.after: dict[str, str] = {}
 
     def find_spec(
-        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
-    ) -> ModuleSpec | None:
+        self, fullname: str, path: "Sequence[str] | None", target: "ModuleType | None" = None
+    ) -> "ModuleSpec | None":
         if fullname not in self.before and fullname not in self.after:
             return None
         for finder in sys.meta_path:

@@ -50,6 +50,12 @@ def answer(endpoint: Any, payload: dict[str, Any]) -> tuple[wire.ApiKind, Any, s
             f"{config.endpoint!r} needs the network (supply an API key and allow network)"
         )
     request = wire.read_request(kind, payload)
+    if not any(message.role == "user" for message in request.messages):
+        # What the provider would answer with a 400: there is nothing to reply to.
+        raise OfflineModelError(
+            f"the request to {config.provider} {config.endpoint!r} carries no user message "
+            "(the provider would refuse it too)"
+        )
     return kind, request, offline_model().respond(request), next(_calls)
 
 
