@@ -81,7 +81,8 @@ class Capture:
             if self._display_refused:
                 return []
             self._display_refused = True
-            cap_mib = self._display_cap / (1024 * 1024)
-            return [Output("stderr", f"{NOTICE}display limit ({cap_mib:g} MiB) reached: dropped\n")]
+            cap = self._display_cap
+            shown = f"{cap / (1024 * 1024):g} MiB" if cap >= 1024 * 1024 else f"{cap} bytes"
+            return [Output("stderr", f"{NOTICE}display limit ({shown}) reached: dropped\n")]
         self.display_total += size
         return [item]

@@ -33,11 +33,18 @@ MPL_BACKEND = "module://playground_runtime.mpl_backend"
 
 # Module -> the hook run after it executes, as "module:function" so that nothing is imported
 # before it is needed. Kept in step with lionagi_patch.PATCHES (a test checks).
-LIONAGI_HOOKS = {
-    "lionagi.service.connections.endpoint": "playground_runtime.lionagi_patch:patch_module",
-    "lionagi.service.token_calculator": "playground_runtime.lionagi_patch:patch_module",
-    "lionagi.service.connections.api_calling": "playground_runtime.lionagi_patch:patch_module",
-}
+LIONAGI_HOOKS = dict.fromkeys(
+    (
+        "lionagi.service.connections.endpoint",
+        "lionagi.service.token_calculator",
+        "lionagi.service.connections.api_calling",
+        "lionagi.providers.anthropic.claude_code",
+        "lionagi.providers.openai.codex",
+        "lionagi.providers.google.gemini_code",
+        "lionagi.providers.pi.cli",
+    ),
+    "playground_runtime.lionagi_patch:patch_module",
+)
 # Module -> the hook run before it executes.
 MATPLOTLIB_HOOKS = {"matplotlib.font_manager": "playground_runtime.mpl_cache:seed_font_cache"}
 

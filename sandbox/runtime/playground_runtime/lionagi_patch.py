@@ -8,9 +8,9 @@
   ledger database under the home directory.
 - Token counting (`TokenCalculator`, `estimate_payload_input_tokens`) is approximate
   (`tokens`): tiktoken would download its encoding file.
-
-Endpoints that are not HTTP (the CLI providers: claude_code, codex, ...) are left alone;
-their programs fail as they would on a machine without those CLIs.
+- The CLI providers (claude_code, codex, gemini_code, pi) answer from the offline model
+  instead of spawning their CLIs, which the sandbox does not have; so `branch.run(...)`,
+  which lionagi allows only on them, streams offline too.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Callable
 from types import ModuleType
 from typing import Any
 
-from playground_runtime import tokens, wire
+from playground_runtime import chat, tokens, wire
 from playground_runtime.offline_model import DEFAULT_FOLLOW_UP_PROMPTS, OfflineModel
 from playground_runtime.script import OfflineModelError, find_script, load_script
 
@@ -82,6 +82,54 @@ def patch_endpoint(module: ModuleType) -> None:
     endpoint_class.playground_offline = True
 
 
+def patch_cli_endpoints(module: ModuleType) -> None:
+    """The module's CLI endpoints (Claude Code, Codex, ...) answer from the offline model.
+
+    Their CLIs are not in the sandbox; offline, `branch.run(...)` (which lionagi allows only on
+    CLI endpoints) streams the offline model's reply as the CLI's text events would.
+    """
+    from lionagi.service.connections.agentic_endpoint import AgenticEndpoint
+
+    for value in list(vars(module).values()):
+        if (
+            isinstance(value, type)
+            and issubclass(value, AgenticEndpoint)
+            and value.__module__ == module.__name__
+        ):
+            endpoint_class: Any = value
+            endpoint_class.stream = _cli_stream
+            endpoint_class._call = _cli_call
+            endpoint_class.playground_offline = True
+
+
+async def _cli_call(self: Any, payload: dict[str, Any], headers: Any, **_: Any) -> Any:
+    # The shape of Claude Code's final event, which lionagi reads as the reply's text.
+    return {"result": _cli_answer(payload["request"]), "session_id": None}
+
+
+async def _cli_stream(self: Any, request: Any, **kwargs: Any) -> AsyncIterator[Any]:
+    from lionagi.service.types.stream_chunk import StreamChunk
+
+    if isinstance(request, dict) and "request" in request:
+        request_object = request["request"]
+    else:
+        request_object = self.create_payload(request, **kwargs)[0]["request"]
+    for piece in wire.text_pieces(_cli_answer(request_object)):
+        yield StreamChunk(type="text", content=piece, is_delta=True)
+    yield StreamChunk(type="result", metadata={"done": True})
+
+
+def _cli_answer(request: Any) -> str:
+    prompt = getattr(request, "prompt", None)
+    if not isinstance(prompt, str) or not prompt:
+        raise OfflineModelError("the offline model found no prompt in the CLI request")
+    messages = [chat.Message("user", prompt)]
+    system = getattr(request, "system_prompt", None)
+    if isinstance(system, str) and system:
+        messages.insert(0, chat.Message("system", system))
+    return offline_model().respond(chat.ChatRequest(tuple(messages)))
+
+
 def patch_token_calculator(module: ModuleType) -> None:
     calculator = module.TokenCalculator
     calculator.calculate_message_tokens = staticmethod(tokens.count_messages)
@@ -93,10 +141,18 @@ def patch_api_calling(module: ModuleType) -> None:
     module.__dict__["estimate_payload_input_tokens"] = tokens.estimate_payload
 
 
+CLI_ENDPOINT_MODULES = (
+    "lionagi.providers.anthropic.claude_code",
+    "lionagi.providers.openai.codex",
+    "lionagi.providers.google.gemini_code",
+    "lionagi.providers.pi.cli",
+)
+
 PATCHES: dict[str, Callable[[ModuleType], None]] = {
     ENDPOINT_MODULE: patch_endpoint,
     TOKEN_CALCULATOR_MODULE: patch_token_calculator,
     API_CALLING_MODULE: patch_api_calling,
+    **dict.fromkeys(CLI_ENDPOINT_MODULES, patch_cli_endpoints),
 }
 
 

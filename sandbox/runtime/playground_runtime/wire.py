@@ -115,7 +115,7 @@ def response_body(kind: ApiKind, request: ChatRequest, text: str, call: int) -> 
 
 def stream_events(kind: ApiKind, request: ChatRequest, text: str, call: int) -> list[str]:
     """The server-sent events' data of a streamed reply, the text in word-sized deltas."""
-    pieces = re.findall(r"\s*\S+", text) or [text]
+    pieces = text_pieces(text)
     body = response_body(kind, request, text, call)
     events: list[Any]
     if kind == "openai_chat":
@@ -165,6 +165,11 @@ def stream_events(kind: ApiKind, request: ChatRequest, text: str, call: int) -> 
         {"type": "response.completed", "response": body},
     ]
     return [json.dumps(e) for e in events]
+
+
+def text_pieces(text: str) -> list[str]:
+    """`text` in word-sized deltas (each word with the space before it), as models stream."""
+    return re.findall(r"\s*\S+", text) or [text]
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
