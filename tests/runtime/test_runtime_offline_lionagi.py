@@ -268,6 +268,31 @@ def test_anthropic_without_a_model_fails_as_it_would_online(run_program: Runner)
     assert run.network_attempts == []
 
 
+@pytest.mark.parametrize("provider", ["claude_code", "codex"])
+def test_run_streams_from_a_cli_provider(run_program: Runner, provider: str) -> None:
+    """`branch.run` needs a CLI provider; offline, the CLI is the offline model."""
+    run = run_program(
+        f"""
+        import asyncio
+        from lionagi import Branch, iModel
+
+        async def main():
+            branch = Branch(chat_model=iModel(provider="{provider}"))
+            async for message in branch.run("Write a haiku about lions"):
+                print(type(message).__name__, message.rendered)
+            print(await branch.communicate("And one about tigers"))
+
+        asyncio.run(main())
+        """
+    )
+    assert_clean(
+        run,
+        "Instruction Instruction: Write a haiku about lions\n"
+        "AssistantResponse [offline echo] Write a haiku about lions\n"
+        "[offline echo] And one about tigers\n",
+    )
+
+
 def test_the_responses_api_answers_input_and_refuses_messages(run_program: Runner) -> None:
     """`input=` is what the Responses API reads; lionagi's chat sends `messages`, which the
     real API refuses, and so does the offline model."""

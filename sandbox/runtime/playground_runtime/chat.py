@@ -84,6 +84,25 @@ def read_turn(text: str) -> Turn:
     )
 
 
+_INSTRUCTION_LINE = re.compile(r"^Instruction:", re.MULTILINE)
+_GUIDANCE_LINE = re.compile(r"^Guidance:", re.MULTILINE)
+
+
+def last_turn_of_transcript(prompt: str) -> str:
+    """The latest user turn of a CLI provider's prompt, which is the conversation joined.
+
+    lionagi sends Claude Code and its kin every message's text, one after the other; a
+    user turn of lionagi's starts with `Guidance:` (when it has one) or `Instruction:`.
+    """
+    instructions = list(_INSTRUCTION_LINE.finditer(prompt))
+    if not instructions:
+        return prompt
+    start = instructions[-1].start()
+    previous = instructions[-2].end() if len(instructions) > 1 else 0
+    guidance = [m for m in _GUIDANCE_LINE.finditer(prompt, previous, start)]
+    return prompt[guidance[-1].start() if guidance else start :]
+
+
 def tool_specs(items: Any) -> list[ToolSpec]:
     """Tools in OpenAI's function format (what lionagi renders) or Anthropic's."""
     return _tool_specs(items)

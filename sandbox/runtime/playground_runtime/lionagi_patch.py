@@ -123,7 +123,7 @@ def _cli_answer(request: Any) -> str:
     prompt = getattr(request, "prompt", None)
     if not isinstance(prompt, str) or not prompt:
         raise OfflineModelError("the offline model found no prompt in the CLI request")
-    messages = [chat.Message("user", prompt)]
+    messages = [chat.Message("user", chat.last_turn_of_transcript(prompt))]
     system = getattr(request, "system_prompt", None)
     if isinstance(system, str) and system:
         messages.insert(0, chat.Message("system", system))
