@@ -54,6 +54,7 @@ def decode(data: dict[str, Any], raw: str, history: History | None = None) -> Kn
         fingerprint=fingerprint(raw, history),
         version=version,
         exports=frozenset(_strs(data.get("exports"))),
+        names=frozenset(_strs(data.get("names"))),
         modules=frozenset(_strs(data.get("modules"))),
         symbols=_symbols(_dict(data.get("symbols"))),
         aliases={k: v for k, v in _dict(data.get("aliases")).items() if isinstance(v, str)},

@@ -517,6 +517,10 @@ def introspect(request: Json) -> Json:
         "version": version,
         "python": ".".join(map(str, sys.version_info[:3])),
         "exports": sorted(set(getattr(lionagi, "__all__", ()))),
+        # Everything `from lionagi import x` finds besides the exports (helpers,
+        # loaded submodules): never reported as missing. Read before the other
+        # sections import more submodules.
+        "names": sorted(n for n in dir(lionagi) if not n.startswith("__")),
         "export_targets": targets,
         "modules": walk_modules(Path(str(lionagi.__file__)).parent),
         "errors": [],

@@ -200,6 +200,8 @@ class Knowledge:
     """The lionagi version in the runtime environment; None when lionagi is absent."""
     exports: frozenset[str] = frozenset()
     """Top-level names of `lionagi` (its `__all__`)."""
+    names: frozenset[str] = frozenset()
+    """Every other name `lionagi` has once imported (helpers such as `lazy_import`)."""
     modules: frozenset[str] = frozenset()
     """Importable module names under `lionagi` (`lionagi.providers.openai.chat`, ...)."""
     symbols: Mapping[str, Symbol] = field(default_factory=dict)

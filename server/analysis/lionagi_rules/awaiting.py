@@ -53,29 +53,48 @@ def check(ctx: Context) -> Iterator[Finding]:
 class _Passed:
     """(scope, name) of variables awaited, returned, or handed to gather/create_task/append...
 
-    Computed on first use: correct code awaits its coroutines and never asks.
+    Computed per scope on first use: correct code awaits its coroutines and never asks.
     """
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self._names: set[tuple[Scope, str]] | None = None
+        self._names: dict[Scope, set[str]] = {}
 
     def __contains__(self, key: tuple[Scope, str]) -> bool:
-        if self._names is None:
-            self._names = self._collect()
-        return key in self._names
+        scope, name = key
+        names = self._names.get(scope)
+        if names is None:
+            names = self._names[scope] = self._collect(scope)
+        return name in names
 
-    def _collect(self) -> set[tuple[Scope, str]]:
-        passed = set(self.ctx.walk.escapes)
+    def _collect(self, scope: Scope) -> set[str]:
+        found: set[str] = set()
+        for node in _own_nodes(scope.node):
+            if isinstance(node, _HANDING_ON) and isinstance(node.value, ast.Name):
+                found.add(node.value.id)
         concurrency = self.ctx.knowledge.history.concurrency_calls
-        for call, scope in self.ctx.walk.calls:
-            if _func_name(call) not in concurrency:
+        for call, where in self.ctx.walk.calls:
+            if where is not scope or _func_name(call) not in concurrency:
                 continue
             for arg in (*call.args, *(k.value for k in call.keywords)):
                 value = arg.value if isinstance(arg, ast.Starred) else arg
                 if isinstance(value, ast.Name):
-                    passed.add((scope, value.id))
-        return passed
+                    found.add(value.id)
+        return found
+
+
+_HANDING_ON = (ast.Await, ast.Return, ast.Yield, ast.YieldFrom)
+_NEW_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def _own_nodes(root: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a scope's body, not of the functions and classes defined in it."""
+    stack = list(ast.iter_child_nodes(root))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, _NEW_SCOPES):
+            stack.extend(ast.iter_child_nodes(node))
 
 
 def _unawaited(
@@ -84,13 +103,13 @@ def _unawaited(
     parent = ctx.parent(call)
     if parent is None or isinstance(parent, ast.Await):
         return
-    if isinstance(parent, ast.Assign | ast.AnnAssign):
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)):
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
         if len(targets) != 1 or not isinstance(targets[0], ast.Name):
             return
         if (scope, targets[0].id) in passed:
             return
-    elif isinstance(parent, ast.Call | ast.keyword):
+    elif isinstance(parent, (ast.Call, ast.keyword)):
         outer = parent if isinstance(parent, ast.Call) else ctx.parent(parent)
         if not isinstance(outer, ast.Call):
             return
@@ -129,7 +148,7 @@ def _awaited_generator(
     ctx: Context, call: ast.Call, scope: Scope, callee: Callee
 ) -> Iterator[Finding]:
     parent = ctx.parent(call)
-    if not isinstance(parent, ast.Await | ast.For):
+    if not isinstance(parent, (ast.Await, ast.For)):
         return
     name = _display(ctx, call)
     function = scope.function()
@@ -188,17 +207,21 @@ def _nested_loop(ctx: Context, call: ast.Call, scope: Scope, what: str) -> Itera
 
 def _needs_parentheses(parent: ast.AST | None, node: ast.expr) -> bool:
     """`(await x).attr`, `(await x)[0]`, `(await x)()`: `await` binds looser than these."""
-    if isinstance(parent, ast.Attribute | ast.Subscript):
+    if isinstance(parent, (ast.Attribute, ast.Subscript)):
         return parent.value is node
     return isinstance(parent, ast.Call) and parent.func is node
 
 
-def _inside_lambda(ctx: Context, node: ast.AST, stop: ast.AST) -> bool:
-    current = ctx.parent(node)
-    while current is not None and current is not stop:
-        if isinstance(current, ast.Lambda):
+def _inside_lambda(ctx: Context, node: ast.expr, function: ast.AST) -> bool:
+    """Whether `node` is in the body of a lambda inside `function` (which may run elsewhere)."""
+    where = (node.lineno, node.col_offset)
+    inside = (getattr(function, "lineno", 0), getattr(function, "end_lineno", None) or 0)
+    for lam in ctx.walk.lambdas:
+        if not inside[0] <= lam.lineno <= inside[1]:
+            continue
+        end = (lam.end_lineno or lam.lineno, lam.end_col_offset or lam.col_offset)
+        if (lam.lineno, lam.col_offset) <= where <= end:
             return True
-        current = ctx.parent(current)
     return False
 
 

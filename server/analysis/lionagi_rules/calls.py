@@ -18,9 +18,9 @@ from lionagi_playground.server.knowledge import Symbol
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for call, _scope, callee in ctx.lionagi_calls:
+    for call, _scope, callee in ctx.method_calls:
         symbol = callee.symbol
-        if symbol is None or callee.method is None or not symbol.has_signature:
+        if symbol is None or not symbol.has_signature:
             continue
         shape = ctx.index.shape(symbol)
         # `Branch.operate(b, ...)` on the class passes self positionally.
@@ -118,7 +118,7 @@ def _is_text(arg: ast.expr) -> bool:
         return isinstance(arg.value, str)
     if isinstance(arg, ast.JoinedStr):
         return True
-    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add | ast.Mod):
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, (ast.Add, ast.Mod)):
         return _is_text(arg.left)
     return False
 
@@ -126,7 +126,7 @@ def _is_text(arg: ast.expr) -> bool:
 def _is_falsy(value: ast.expr) -> bool:
     if isinstance(value, ast.Constant):
         return not value.value
-    return isinstance(value, ast.List | ast.Tuple) and not value.elts
+    return isinstance(value, (ast.List, ast.Tuple)) and not value.elts
 
 
 def _covering(ctx: Context, nodes: list[ast.expr]) -> Span:

@@ -40,6 +40,20 @@ class Callee(NamedTuple):
     """`Branch` for a constructor, `Branch.operate` for a method."""
 
 
+def _callee(
+    qualified: str | None,
+    constructs: str | None,
+    receiver: str | None,
+    method: str | None,
+    symbol: Symbol | None,
+    on_class: bool,
+    target: str | None,
+) -> Callee:
+    # tuple.__new__ skips the generated __new__ (a Python function): one per call site.
+    fields = (qualified, constructs, receiver, method, symbol, on_class, target)
+    return tuple.__new__(Callee, fields)
+
+
 class Context:
     def __init__(self, source: Source, tree: ast.Module, knowledge: Knowledge) -> None:
         self.source = source
@@ -53,11 +67,21 @@ class Context:
         self.lionagi_calls: list[tuple[ast.Call, Scope, Callee]] = []
         """The calls that invoke something lionagi (or asyncio) we know, in one list."""
         self._members = self.index.members
+        self.constructions: list[tuple[ast.Call, Scope, Callee]] = []
+        """`Branch(...)`, `iModel(...)`: the calls that make a lionagi object."""
+        self.method_calls: list[tuple[ast.Call, Scope, Callee]] = []
+        """`branch.operate(...)`: calls of a known method on a known lionagi object."""
         callees = self._callees
         for call, scope in self.walk.calls:
             callee = callees[call] = self._resolve(call, scope)
-            if callee is not None:
-                self.lionagi_calls.append((call, scope, callee))
+            if callee is None:
+                continue
+            entry = (call, scope, callee)
+            self.lionagi_calls.append(entry)
+            if callee.constructs is not None:
+                self.constructions.append(entry)
+            elif callee.method is not None and callee.symbol is not None:
+                self.method_calls.append(entry)
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         return self.walk.parents.get(node)
@@ -72,28 +96,51 @@ class Context:
 
     def _resolve(self, call: ast.Call, scope: Scope) -> Callee | None:
         func = call.func
-        if type(func) is ast.Name and func.id not in self.imports.names:
-            return None  # print(...), a local function: the most common call by far
+        kind = type(func)
+        imported = self.imports.names
+        if kind is ast.Name:
+            if func.id not in imported:  # type: ignore[attr-defined]
+                return None  # print(...), a local function: the most common call by far
+        elif kind is ast.Attribute:
+            base = func.value  # type: ignore[attr-defined]
+            while type(base) is ast.Attribute:
+                base = base.value
+            if type(base) is not ast.Name or base.id not in imported:
+                # `branch.chat(...)`, `self.x.y(...)`: only a method we check is of interest.
+                if func.attr not in self._members:  # type: ignore[attr-defined]
+                    return None
+                return self._method(func, scope, None)  # type: ignore[arg-type]
+        else:
+            return None
         qualified = self.imports.qualified(func)
         constructs = self.types.export_class(qualified)
         if constructs is not None:
             symbol = self.knowledge.export(constructs)
-            return Callee(qualified, constructs, None, None, symbol, False, constructs)
+            return _callee(qualified, constructs, None, None, symbol, False, constructs)
         if type(func) is ast.Attribute and func.attr in self._members:
-            receiver = self.types.of(func.value, scope)
-            on_class = receiver is None
-            if on_class:
-                receiver = self.types.class_of_expr(func.value)
-            if receiver is not None:
-                method = func.attr
-                symbol = self.index.member(receiver, method)
-                target = f"{receiver}.{method}"
-                return Callee(qualified, None, receiver, method, symbol, on_class, target)
+            found = self._method(func, scope, qualified)
+            if found is not None:
+                return found
         if qualified is None:
             return None
         if qualified.startswith("lionagi."):
-            return Callee(qualified, symbol=self.knowledge.symbol(qualified))
-        return Callee(qualified) if qualified in _OTHER_CALLEES else None
+            symbol = self.knowledge.symbol(qualified)
+            return _callee(qualified, None, None, None, symbol, False, None)
+        if qualified in _OTHER_CALLEES:
+            return _callee(qualified, None, None, None, None, False, None)
+        return None
+
+    def _method(self, func: ast.Attribute, scope: Scope, qualified: str | None) -> Callee | None:
+        """`x.m(...)` where `x` is an instance (or the class) of a lionagi class."""
+        receiver = self.types.of(func.value, scope)
+        on_class = receiver is None
+        if on_class:
+            receiver = self.types.class_of_expr(func.value)
+        if receiver is None:
+            return None
+        method = func.attr
+        symbol = self.index.member(receiver, method)
+        return _callee(qualified, None, receiver, method, symbol, on_class, f"{receiver}.{method}")
 
     def argument(self, call: ast.Call, symbol: Symbol | None, name: str) -> ast.expr | None:
         """The expression passed for parameter `name` of `symbol`, by keyword or by position."""
@@ -202,6 +249,6 @@ def _top_level(tree: ast.Module) -> list[ast.stmt]:
     found: list[ast.stmt] = []
     for node in tree.body:
         found.append(node)
-        if isinstance(node, ast.If | ast.Try):
+        if isinstance(node, (ast.If, ast.Try)):
             found.extend(node.body)
     return found

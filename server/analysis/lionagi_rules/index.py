@@ -47,6 +47,13 @@ class Index:
     knowledge: Knowledge
     _members: dict[tuple[str, str], Symbol | None] = field(default_factory=dict)
     _shapes: dict[str, CallShape] = field(default_factory=dict)
+    _model_owners: dict[str, str | None] = field(default_factory=dict)
+
+    def provider_for_model(self, model: str) -> str | None:
+        """`knowledge.provider_for_model`, cached per model name."""
+        if model not in self._model_owners:
+            self._model_owners[model] = self.knowledge.provider_for_model(model)
+        return self._model_owners[model]
 
     def member(self, cls: str, name: str) -> Symbol | None:
         """`knowledge.member`, cached: asked once per call site per check."""

@@ -105,7 +105,11 @@ def _exists(ctx: Context, module: str, name: str) -> bool | None:
     if knowledge.version is None:
         return None
     if module == PACKAGE:
-        return name in knowledge.exports or f"{PACKAGE}.{name}" in knowledge.modules
+        return (
+            name in knowledge.exports
+            or name in knowledge.names
+            or f"{PACKAGE}.{name}" in knowledge.modules
+        )
     if f"{module}.{name}" in knowledge.modules:
         return True
     return knowledge.probes.get(f"{module}:{name}")

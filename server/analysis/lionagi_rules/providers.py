@@ -26,9 +26,7 @@ _MODEL_SPEC_PARAMS = ("chat_model", "parse_model")
 def check(ctx: Context) -> Iterator[Finding]:
     if not ctx.knowledge.providers:
         return
-    for call, _scope, callee in ctx.lionagi_calls:
-        if callee.constructs is None:
-            continue
+    for call, _scope, callee in ctx.constructions:
         if callee.constructs == "iModel":
             yield from _imodel(ctx, call, callee)
         else:
@@ -76,7 +74,7 @@ def _model_spec(ctx: Context, spec: ast.Constant) -> Iterator[Finding]:
         elif canonical in knowledge.cli_providers:
             yield _cli_provider(ctx, spec, prefix, canonical, rest)
         return
-    family = knowledge.provider_for_model(value)
+    family = ctx.index.provider_for_model(value)
     default = knowledge.default_provider
     if family is None or family == default or family not in knowledge.provider_info:
         return
@@ -116,7 +114,7 @@ def _model_for_provider(
             fixes = fix(f'Use provider "{owner}"', *edits)
             yield ctx.finding(ctx.span(model), "LION703", Severity.WARNING, message, fixes)
         return
-    family = knowledge.provider_for_model(value)
+    family = ctx.index.provider_for_model(value)
     if not first_party or family is None or family == canonical:
         return
     if family not in knowledge.provider_info:

@@ -47,7 +47,7 @@ def check(ctx: Context) -> Iterator[Finding]:
 def _names(value: ast.expr) -> list[ast.Name]:
     if isinstance(value, ast.Name):
         return [value]
-    if isinstance(value, ast.List | ast.Tuple | ast.Set):
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
         return [v for v in value.elts if isinstance(v, ast.Name)]
     return []
 
@@ -219,9 +219,9 @@ def _future_removal(ctx: Context, node: ast.ImportFrom) -> Edit | None:
 
 
 def _bound_names(statement: ast.stmt) -> list[str]:
-    if isinstance(statement, ast.Import | ast.ImportFrom):
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
         return [a.asname or a.name.split(".")[0] for a in statement.names]
-    if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return [statement.name]
     if isinstance(statement, ast.Assign):
         return [t.id for t in statement.targets if isinstance(t, ast.Name)]
@@ -234,7 +234,7 @@ def _every_annotation(tree: ast.Module) -> Iterator[ast.expr]:
     for node in ast.walk(tree):
         if isinstance(node, ast.arg) and node.annotation is not None:
             yield node.annotation
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns:
             yield node.returns
         elif isinstance(node, ast.AnnAssign):
             yield node.annotation

@@ -10,7 +10,7 @@ own scope): the rules must take a few milliseconds on a 2,000-line module.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -34,7 +34,7 @@ Bound: TypeAlias = ast.expr | Annotated | None
 _SKIP_FIELDS = frozenset(
     {"ctx", "op", "ops", "type_comment", "type_ignores", "kind", "conversion", "is_async"}
     | {"id", "attr", "arg", "name", "module", "level", "asname", "names", "tag"}
-    | {"annotation", "returns", "type_params"}
+    | {"annotation", "returns", "type_params", "simple"}
 )
 _LEAVES: frozenset[type] = frozenset(
     {ast.Constant, ast.Name, ast.Load, ast.Store, ast.Del, ast.Pass, ast.Break, ast.Continue}
@@ -44,6 +44,8 @@ _LEAVES: frozenset[type] = frozenset(
     | set(ast.cmpop.__subclasses__())
 )
 _FIELDS: dict[type, tuple[str, ...]] = {}
+# The nodes whose parent a rule asks for (the context of a call, an await, an argument).
+_TRACKED = frozenset({ast.Call, ast.Await, ast.keyword, ast.Attribute, ast.Starred})
 # Hooks take their own node type; the table is keyed by it.
 _Hook = Callable[[Any, "Scope"], bool]
 
@@ -118,6 +120,7 @@ class Walk:
 
     module: Scope
     parents: dict[ast.AST, ast.AST] = field(default_factory=dict)
+    """The parent of each call, await, keyword argument, attribute and starred argument."""
     calls: list[tuple[ast.Call, Scope]] = field(default_factory=list)
     attributes: list[tuple[ast.Attribute, Scope]] = field(default_factory=list)
     """Attribute accesses `x.<name in watch>` and `<name in watch_values>.x`."""
@@ -129,8 +132,7 @@ class Walk:
     functions: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = field(default_factory=dict)
     """Module-level function definitions by name."""
     future_annotations: ast.ImportFrom | None = None
-    escapes: set[tuple[Scope, str]] = field(default_factory=set)
-    """(scope, name) of names that are awaited, returned or yielded somewhere in the scope."""
+    lambdas: list[ast.Lambda] = field(default_factory=list)
 
 
 def walk(
@@ -152,7 +154,6 @@ class _Walker:
         self.watch = watch
         self.watch_values = watch_values
         self.hooks: dict[type, _Hook] = {
-            ast.Assign: self.assign,
             ast.AnnAssign: self.ann_assign,
             ast.AugAssign: self.loop_target,
             ast.For: self.loop_target,
@@ -168,16 +169,13 @@ class _Walker:
             ast.ClassDef: self.class_def,
             ast.Global: self.global_,
             ast.Nonlocal: self.nonlocal_,
-            ast.Return: self.escape,
-            ast.Await: self.escape,
-            ast.Yield: self.escape,
-            ast.YieldFrom: self.escape,
             ast.NamedExpr: self.named_expr,
             ast.comprehension: self.comprehension,
             ast.Lambda: self.lambda_,
         }
 
-    def statements(self, body: list[ast.stmt], parent: ast.AST, scope: Scope) -> None:
+    def statements(self, body: Sequence[ast.AST], parent: ast.AST, scope: Scope) -> None:
+        """Walk a scope's body (or loose expressions of it, such as decorators)."""
         parents = self.parents
         calls = self.result.calls
         attributes = self.result.attributes
@@ -185,9 +183,12 @@ class _Walker:
         hooks = self.hooks
         leaves = _LEAVES
         fields = _FIELDS
-        for statement in body:
-            parents[statement] = parent
-        stack: list[ast.AST] = list(reversed(body))
+        tracked = _TRACKED
+        for root in body:
+            if type(root) in tracked:  # a decorator call, a class keyword
+                parents[root] = parent
+        stack: list[ast.AST] = [*body]
+        stack.reverse()
         pop, push = stack.pop, stack.append
         while stack:
             node = pop()
@@ -200,27 +201,34 @@ class _Walker:
                     type(value) is ast.Name and value.id in watch_values
                 ):
                     attributes.append((node, scope))  # type: ignore[arg-type]
+            elif kind is ast.Assign:  # the commonest binding, inlined
+                bound = node.value  # type: ignore[attr-defined]
+                for target in node.targets:  # type: ignore[attr-defined]
+                    if type(target) is ast.Name and target.id not in scope.globals:
+                        scope.assigned.setdefault(target.id, []).append(bound)
+                    else:
+                        self.bind_target(target, bound, scope)
             else:
                 hook = hooks.get(kind)
                 if hook is not None and hook(node, scope):
                     continue
-            for name in fields[kind] if kind in fields else _child_fields(kind):
-                value = getattr(node, name, None)
+            for name in fields.get(kind, ()):
+                value = getattr(node, name)
                 if type(value) is list:
                     for child in value:
-                        if type(child) not in leaves:
-                            parents[child] = node
+                        child_kind = type(child)
+                        if child_kind not in leaves:
+                            if child_kind in tracked:
+                                parents[child] = node
                             push(child)
-                elif value is not None and type(value) not in leaves:
-                    parents[value] = node
-                    push(value)
+                elif value is not None:
+                    child_kind = type(value)
+                    if child_kind not in leaves:
+                        if child_kind in tracked:
+                            parents[value] = node
+                        push(value)
 
     # Hooks return True when they walked the node's children themselves.
-
-    def assign(self, node: ast.Assign, scope: Scope) -> bool:
-        for target in node.targets:
-            self.bind_target(target, node.value, scope)
-        return False
 
     def ann_assign(self, node: ast.AnnAssign, scope: Scope) -> bool:
         target = node.target
@@ -287,7 +295,7 @@ class _Walker:
             if child is not None
         ]
         if outer:
-            self.statements(outer, node, scope)  # type: ignore[arg-type]
+            self.statements(outer, node, scope)
         self.statements(node.body, node, inner)
         return True
 
@@ -296,7 +304,7 @@ class _Walker:
         inner = Scope(node, "class", scope)
         outer: list[ast.AST] = [*node.decorator_list, *node.bases, *node.keywords]
         if outer:
-            self.statements(outer, node, scope)  # type: ignore[arg-type]
+            self.statements(outer, node, scope)
         self.statements(node.body, node, inner)
         return True
 
@@ -315,13 +323,6 @@ class _Walker:
                 parent = parent.parent
         return True
 
-    def escape(
-        self, node: ast.Return | ast.Await | ast.Yield | ast.YieldFrom, scope: Scope
-    ) -> bool:
-        if isinstance(node.value, ast.Name):
-            self.result.escapes.add((scope, node.value.id))
-        return False
-
     def named_expr(self, node: ast.NamedExpr, scope: Scope) -> bool:
         self.bind_target(node.target, node.value, scope.function() or self.result.module)
         return False
@@ -331,6 +332,7 @@ class _Walker:
         return False
 
     def lambda_(self, node: ast.Lambda, scope: Scope) -> bool:
+        self.result.lambdas.append(node)
         # Lambda parameters shadow names in the lambda only; marking them
         # unknown in the enclosing scope loses a little precision, never adds
         # a false report.
@@ -342,7 +344,7 @@ class _Walker:
     def bind_target(self, target: ast.expr, value: ast.expr | None, scope: Scope) -> None:
         if isinstance(target, ast.Name):
             scope.bind(target.id, value)
-        elif isinstance(target, ast.Tuple | ast.List):
+        elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
                 self.bind_target(element, None, scope)
         elif isinstance(target, ast.Starred):
