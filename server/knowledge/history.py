@@ -233,17 +233,6 @@ FIRST_PARTY_PROVIDERS: frozenset[str] = frozenset(
 API_FALLBACK: str = "openai"
 """Suggested for a local CLI provider whose company has no HTTP API provider."""
 
-CONCURRENCY_CALLS: frozenset[str] = frozenset(
-    # Callables that take a coroutine object and await it: passing
-    # `branch.chat()` to them without `await` is right.
-    {
-        "gather", "create_task", "ensure_future", "wait_for", "wait", "shield",
-        "as_completed", "run", "run_until_complete", "run_coroutine_threadsafe",
-        "start_soon", "start", "timeout", "alcall", "bcall", "race", "append", "add",
-        "extend", "put", "put_nowait", "insert", "submit", "call_soon",
-    }
-)  # fmt: skip
-
 
 @dataclass(frozen=True, slots=True)
 class History:
@@ -257,7 +246,6 @@ class History:
     model_prefixes: tuple[tuple[str, str], ...] = MODEL_PREFIXES
     first_party_providers: frozenset[str] = field(default=FIRST_PARTY_PROVIDERS)
     api_fallback: str = API_FALLBACK
-    concurrency_calls: frozenset[str] = field(default=CONCURRENCY_CALLS)
 
     def probe_names(self) -> tuple[tuple[str, str], ...]:
         """(module, name) pairs outside `lionagi` itself whose presence the introspection checks."""
@@ -277,6 +265,5 @@ class History:
                 self.model_prefixes,
                 sorted(self.first_party_providers),
                 self.api_fallback,
-                sorted(self.concurrency_calls),
             )
         )

@@ -149,16 +149,23 @@ def _build(env: RuntimeEnv, path: Path, history: History) -> Knowledge:
     raw = run_introspection(env, history)
     knowledge = decode(_object(json.loads(raw)), raw, history)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename: a concurrent reader sees the old file or the new one.
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
-        ) as handle:
-            handle.write(raw)
-        os.replace(handle.name, path)
+        _write_atomically(path, raw)
     except OSError as error:
         log.warning("could not cache the lionagi knowledge at %s: %s", path, error)
     return knowledge
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write then rename: a concurrent reader sees the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def run_introspection(env: RuntimeEnv, history: History) -> str:

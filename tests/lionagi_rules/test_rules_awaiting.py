@@ -75,6 +75,17 @@ def test_coroutine_without_await_in_async_def(body: str, after: str) -> None:
     assert lint(after, "LION401") == []
 
 
+@pytest.mark.parametrize(
+    "use",
+    ["", "    print(reply)\n", "    text = reply.upper()\n", "    log(f'{reply}')\n"],
+)
+def test_assigned_coroutine_only_misused_is_reported(use: str) -> None:
+    body = f"async def main(log):\n    b = Branch()\n    reply = b.chat('hi')\n{use}"
+    (finding,) = lint(body, "LION401")
+    assert finding.span.line == 5
+    assert "reply = await b.chat('hi')" in fixed(body, finding)
+
+
 def test_coroutine_at_module_level_explains_asyncio_run() -> None:
     body = "b = Branch()\nb.communicate('hi')\n\ndef helper():\n    b.chat('x')\n"
     first, second = lint(body, "LION401")
@@ -122,6 +133,17 @@ def test_coroutine_at_module_level_explains_asyncio_run() -> None:
         "b = Branch()\nasyncio.run(b.communicate('hi'))\n",
         "async def main():\n    b = Branch()\n    b.register_tools(print)\n    b2 = b.clone()\n",
         "async def main(x):\n    x.communicate('hi')\n",
+        (
+            "async def main():\n"
+            "    b = Branch()\n"
+            "    one, two = b.chat('a'), b.chat('b')\n"
+            "    first = b.chat('c')\n"
+            "    second = b.chat('d')\n"
+            "    pending = [first, second]\n"
+            "    await asyncio.gather(*pending, *[one, two])\n"
+        ),
+        "async def main():\n    b = Branch()\n    t = b.chat('x')\n    return [t]\n",
+        "async def main(run):\n    b = Branch()\n    t = b.chat('x')\n    run(t)\n",
     ],
 )
 def test_coroutines_handed_on_are_fine(body: str) -> None:

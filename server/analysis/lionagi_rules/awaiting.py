@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from lionagi_playground.server.analysis.findings import Edit, Finding, Fix, Severity, Span
 from lionagi_playground.server.analysis.lionagi_rules.context import Callee, Context, fix
-from lionagi_playground.server.analysis.lionagi_rules.walk import Scope
+from lionagi_playground.server.analysis.lionagi_rules.scopes import Scope
 
 # Calls that only show or convert their argument: a coroutine object passed
 # to them is certainly a mistake. Any other callee might await it.
@@ -51,9 +51,13 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 class _Passed:
-    """(scope, name) of variables awaited, returned, or handed to gather/create_task/append...
+    """(scope, name) of variables whose coroutine may well be awaited somewhere.
 
-    Computed per scope on first use: correct code awaits its coroutines and never asks.
+    A variable holding `branch.chat(...)` is reported only when every later
+    use of it is a certain mistake (shown, converted, its attribute read) or
+    there is none; any other use (awaited, returned, put in a list, passed to
+    gather or to a function of the user's) counts as handing it on. Computed
+    per scope on first use: correct code awaits its coroutines and never asks.
     """
 
     def __init__(self, ctx: Context) -> None:
@@ -64,37 +68,35 @@ class _Passed:
         scope, name = key
         names = self._names.get(scope)
         if names is None:
-            names = self._names[scope] = self._collect(scope)
+            names = self._names[scope] = _handed_on(scope.node)
         return name in names
 
-    def _collect(self, scope: Scope) -> set[str]:
-        found: set[str] = set()
-        for node in _own_nodes(scope.node):
-            if isinstance(node, _HANDING_ON) and isinstance(node.value, ast.Name):
-                found.add(node.value.id)
-        concurrency = self.ctx.knowledge.history.concurrency_calls
-        for call, where in self.ctx.walk.calls:
-            if where is not scope or _func_name(call) not in concurrency:
-                continue
-            for arg in (*call.args, *(k.value for k in call.keywords)):
-                value = arg.value if isinstance(arg, ast.Starred) else arg
-                if isinstance(value, ast.Name):
-                    found.add(value.id)
-        return found
 
-
-_HANDING_ON = (ast.Await, ast.Return, ast.Yield, ast.YieldFrom)
 _NEW_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
-def _own_nodes(root: ast.AST) -> Iterator[ast.AST]:
-    """The nodes of a scope's body, not of the functions and classes defined in it."""
-    stack = list(ast.iter_child_nodes(root))
+def _handed_on(root: ast.AST) -> set[str]:
+    """Names loaded in the body of `root` (not in nested scopes) other than by a mistake."""
+    found: set[str] = set()
+    stack: list[tuple[ast.AST, ast.AST]] = [(child, root) for child in ast.iter_child_nodes(root)]
     while stack:
-        node = stack.pop()
-        yield node
+        node, parent = stack.pop()
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load) and not _misused(node, parent):
+                found.add(node.id)
+            continue
         if not isinstance(node, _NEW_SCOPES):
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend((child, node) for child in ast.iter_child_nodes(node))
+    return found
+
+
+def _misused(node: ast.expr, parent: ast.AST) -> bool:
+    """A use of a coroutine object that is certainly a mistake."""
+    if isinstance(parent, ast.Call):
+        return parent.func is node or (node in parent.args and _func_name(parent) in SYNC_SINKS)
+    if isinstance(parent, (ast.Attribute, ast.Subscript)):
+        return parent.value is node
+    return isinstance(parent, (ast.FormattedValue, ast.Compare, ast.If, ast.While))
 
 
 def _unawaited(

@@ -13,7 +13,8 @@ from typing import NamedTuple
 from lionagi_playground.server.analysis.findings import Edit, Finding, Fix, Severity, Span
 from lionagi_playground.server.analysis.lionagi_rules.index import index
 from lionagi_playground.server.analysis.lionagi_rules.infer import Imports, Types
-from lionagi_playground.server.analysis.lionagi_rules.walk import Scope, Walk, walk
+from lionagi_playground.server.analysis.lionagi_rules.scopes import Scope
+from lionagi_playground.server.analysis.lionagi_rules.walk import Walk, walk
 from lionagi_playground.server.analysis.source import Source
 from lionagi_playground.server.knowledge import Knowledge, Symbol
 

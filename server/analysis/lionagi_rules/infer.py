@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from lionagi_playground.server.analysis.lionagi_rules.index import index
-from lionagi_playground.server.analysis.lionagi_rules.walk import Annotated, Bound, Scope, Walk
+from lionagi_playground.server.analysis.lionagi_rules.scopes import Annotated, Bound, Scope
+from lionagi_playground.server.analysis.lionagi_rules.walk import Walk
 from lionagi_playground.server.knowledge import Knowledge
 
 _MAX_DEPTH = 12

@@ -12,24 +12,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any
 
-# A binding whose value we do not follow (loop variable, tuple unpacking, ...).
-UNKNOWN = None
-
-
-class Annotated:
-    """A binding known by its annotation (and, if any, its value): `x: Branch = ...`."""
-
-    __slots__ = ("annotation", "value")
-
-    def __init__(self, annotation: ast.expr, value: ast.expr | None) -> None:
-        self.annotation = annotation
-        self.value = value
-
-
-Bound: TypeAlias = ast.expr | Annotated | None
-"""What a name is bound to: an expression, an annotation (with its value), or UNKNOWN."""
+from lionagi_playground.server.analysis.lionagi_rules.scopes import UNKNOWN, Annotated, Bound, Scope
 
 _SKIP_FIELDS = frozenset(
     {"ctx", "op", "ops", "type_comment", "type_ignores", "kind", "conversion", "is_async"}
@@ -47,7 +32,7 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 # The nodes whose parent a rule asks for (the context of a call, an await, an argument).
 _TRACKED = frozenset({ast.Call, ast.Await, ast.keyword, ast.Attribute, ast.Starred})
 # Hooks take their own node type; the table is keyed by it.
-_Hook = Callable[[Any, "Scope"], bool]
+_Hook = Callable[[Any, Scope], bool]
 
 
 def _child_fields(cls: type) -> tuple[str, ...]:
@@ -68,50 +53,6 @@ def _every_node_class(cls: type) -> list[type]:
 
 for _cls in _every_node_class(ast.AST):
     _child_fields(_cls)
-
-
-class Scope:
-    """A module, class or function body: the names it binds and to what."""
-
-    __slots__ = ("assigned", "cls", "globals", "is_async", "kind", "node", "parent", "self_name")
-
-    def __init__(
-        self,
-        node: ast.AST,
-        kind: str,
-        parent: Scope | None,
-        is_async: bool = False,
-        cls: ast.ClassDef | None = None,
-        self_name: str | None = None,
-    ) -> None:
-        self.node = node
-        self.kind = kind
-        """`module`, `class` or `function`."""
-        self.parent = parent
-        self.is_async = is_async
-        self.cls = cls
-        """For a method: the class whose body defines it (for `self.attr`)."""
-        self.self_name = self_name
-        self.assigned: dict[str, list[Bound]] = {}
-        self.globals: set[str] = set()
-
-    def bind(self, name: str, value: Bound) -> None:
-        scope: Scope = self
-        if name in self.globals:
-            while scope.parent is not None:
-                scope = scope.parent
-        bound = scope.assigned.get(name)
-        if bound is None:
-            scope.assigned[name] = [value]
-        else:
-            bound.append(value)
-
-    def function(self) -> Scope | None:
-        """The innermost function scope (the one `await` belongs to), if any."""
-        scope: Scope | None = self
-        while scope is not None and scope.kind == "class":
-            scope = scope.parent
-        return scope if scope is not None and scope.kind == "function" else None
 
 
 @dataclass
