@@ -141,7 +141,9 @@ def _bare_excepts(source: Source) -> Iterator[Finding]:
         if not source.lines[line].startswith("except", col):
             continue
         span = Span(line, col, line, col + len("except"))
-        fix = Fix("Catch Exception instead", (Edit(Span.point(line, span.end_col), " Exception"),))
+        # Not preferred: it changes what is caught, so the user should choose it.
+        insert = Edit(Span.point(line, span.end_col), " Exception")
+        fix = Fix("Catch Exception instead", (insert,), preferred=False)
         message = "bare 'except:' also catches KeyboardInterrupt and SystemExit; catch Exception"
         yield _finding(span, Severity.INFORMATION, BARE_EXCEPT, message, fix)
 

@@ -92,3 +92,9 @@ def test_each_finding_on_its_own_line_and_code() -> None:
         (1, "E711"),
         (2, "W291"),
     ]
+
+
+def test_only_behaviour_preserving_fixes_are_preferred() -> None:
+    text = "try:\n    x = '\\d' == None   \nexcept:\n    pass\n"
+    preferred = {f.code: f.fixes[0].preferred for f in check(text) if f.fixes}
+    assert preferred == {"W605": True, "E711": True, "W291": True, "E722": False}
