@@ -82,7 +82,7 @@ REMOVED_NAMES: tuple[RemovedName, ...] = (
     RemovedName("lionagi", "direct", "removed", _V05,
                 "the `Branch` methods (`await branch.operate(...)`, `communicate`, `ReAct`)"),
     RemovedName("lionagi", "func_to_tool", "removed", _V05,
-                "pass the function itself: `Branch(tools=[f])` or `branch.register_tools(f)`"),
+                "the function itself (`Branch(tools=[f])` or `branch.register_tools(f)`)"),
     RemovedName("lionagi", "Form", "removed", _V05,
                 "a pydantic model passed as `response_format=`"),
     RemovedName("lionagi", "Report", "removed", _V05,

@@ -79,8 +79,9 @@ def _model_spec(ctx: Context, spec: ast.Constant) -> Iterator[Finding]:
     if family is None or family == default or family not in knowledge.provider_info:
         return
     message = (
-        f'"{value}" is a {family} model, but without a provider lionagi sends it to the '
-        f'default provider ({default}, set by LIONAGI_CHAT_PROVIDER): write "{family}/{value}"'
+        f'"{value}" is a model of provider "{family}", but without a provider lionagi sends it '
+        f"to the default provider ({default}, set by LIONAGI_CHAT_PROVIDER): "
+        f'write "{family}/{value}"'
     )
     edit = ctx.string_edit(spec, f"{family}/{value}")
     fixes = fix(f'Use "{family}/{value}"', edit) if edit else ()
@@ -120,8 +121,8 @@ def _model_for_provider(
     if family not in knowledge.provider_info:
         return
     message = (
-        f'"{value}" is a {family} model, but provider="{provider_name}" serves only its own '
-        f'models: use provider="{family}"'
+        f'"{value}" is a model of provider "{family}", but provider="{provider_name}" serves '
+        f'only its own models: use provider="{family}"'
     )
     edit = ctx.string_edit(provider, family)
     fixes = fix(f'Use provider "{family}"', edit) if edit else ()
