@@ -55,7 +55,12 @@ def _callee(
     return tuple.__new__(Callee, fields)
 
 
+CallSite = tuple[ast.Call, Scope, Callee]
+
+
 class Context:
+    """One module under check: its walk, imports, types, and its calls resolved once."""
+
     def __init__(self, source: Source, tree: ast.Module, knowledge: Knowledge) -> None:
         self.source = source
         self.knowledge = knowledge
@@ -64,38 +69,30 @@ class Context:
         self.walk: Walk = walk(tree, watch, _module_aliases(tree))
         self.imports = Imports(self.walk.imports)
         self.types = Types(self.walk, self.imports, knowledge)
-        self._callees: dict[ast.Call, Callee | None] = {}
-        self.lionagi_calls: list[tuple[ast.Call, Scope, Callee]] = []
-        """The calls that invoke something lionagi (or asyncio) we know, in one list."""
         self._members = self.index.members
-        self.constructions: list[tuple[ast.Call, Scope, Callee]] = []
+        self.lionagi_calls: list[CallSite] = []
+        """Every call of something lionagi (or asyncio) we know."""
+        self.constructions: list[CallSite] = []
         """`Branch(...)`, `iModel(...)`: the calls that make a lionagi object."""
-        self.method_calls: list[tuple[ast.Call, Scope, Callee]] = []
+        self.method_calls: list[CallSite] = []
         """`branch.operate(...)`: calls of a known method on a known lionagi object."""
-        callees = self._callees
         for call, scope in self.walk.calls:
-            callee = callees[call] = self._resolve(call, scope)
+            callee = self._resolve(call, scope)
             if callee is None:
                 continue
-            entry = (call, scope, callee)
-            self.lionagi_calls.append(entry)
+            site = (call, scope, callee)
+            self.lionagi_calls.append(site)
             if callee.constructs is not None:
-                self.constructions.append(entry)
+                self.constructions.append(site)
             elif callee.method is not None and callee.symbol is not None:
-                self.method_calls.append(entry)
+                self.method_calls.append(site)
 
     def parent(self, node: ast.AST) -> ast.AST | None:
+        """The parent of a call, await, keyword argument, attribute or starred argument."""
         return self.walk.parents.get(node)
 
-    def callee(self, call: ast.Call, scope: Scope) -> Callee | None:
-        """What `call` invokes, if it is something lionagi (or asyncio) we know about."""
-        if call in self._callees:
-            return self._callees[call]
-        found = self._resolve(call, scope)
-        self._callees[call] = found
-        return found
-
     def _resolve(self, call: ast.Call, scope: Scope) -> Callee | None:
+        """What `call` invokes, if it is something lionagi (or asyncio) we know about."""
         func = call.func
         kind = type(func)
         imported = self.imports.names

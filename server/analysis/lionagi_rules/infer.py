@@ -59,6 +59,10 @@ class Types:
         self.imports = imports
         self.knowledge = knowledge
         self._names: dict[tuple[Scope, str], str | None] = {}
+        # A binding that depends on itself (`b = b.clone()`) is unknown, and so
+        # is every name resolved while it was in progress: caching those Nones
+        # is right, since the cycle makes the final answer None as well.
+        self._lookups: dict[tuple[Scope, str], str | None] = {}
         self._attrs: dict[tuple[ast.ClassDef, str], str | None] = {}
         tables = self._index = index(knowledge)
         self._by_target = tables.class_by_target
@@ -166,6 +170,13 @@ class Types:
         return self.from_text(member.returns)
 
     def _name(self, name: str, scope: Scope, depth: int) -> str | None:
+        seen = (scope, name)
+        if seen in self._lookups:
+            return self._lookups[seen]
+        found = self._lookups[seen] = self._resolve_name(name, scope, depth)
+        return found
+
+    def _resolve_name(self, name: str, scope: Scope, depth: int) -> str | None:
         owner: Scope | None = scope
         while owner is not None:
             if name in owner.assigned and (owner is scope or owner.kind != "class"):

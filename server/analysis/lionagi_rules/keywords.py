@@ -30,7 +30,6 @@ def check(ctx: Context) -> Iterator[Finding]:
         entries = table.get(target) if target and call.keywords else None
         if not entries:
             continue
-        given = {k.arg for k in call.keywords if k.arg}
         for keyword in call.keywords:
             entry = entries.get(keyword.arg or "")
             if entry is None:
@@ -40,6 +39,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             if live is not None and not deprecated:
                 continue  # the installed lionagi takes it (again)
             span = ctx.keyword_name_span(keyword)
+            given = {k.arg for k in call.keywords}
             if entry.rename_to and entry.rename_to not in given:
                 fixes = fix(f"Rename to `{entry.rename_to}=`", Edit(span, entry.rename_to))
             else:

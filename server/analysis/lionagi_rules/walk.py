@@ -31,6 +31,7 @@ _LEAVES: frozenset[type] = frozenset(
 _FIELDS: dict[type, tuple[str, ...]] = {}
 # The nodes whose parent a rule asks for (the context of a call, an await, an argument).
 _TRACKED = frozenset({ast.Call, ast.Await, ast.keyword, ast.Attribute, ast.Starred})
+_NOTHING: tuple[tuple[str, ...], None] = ((), None)
 # Hooks take their own node type; the table is keyed by it.
 _Hook = Callable[[Any, Scope], bool]
 
@@ -114,6 +115,10 @@ class _Walker:
             ast.comprehension: self.comprehension,
             ast.Lambda: self.lambda_,
         }
+        # One look-up per node: its child fields and its hook.
+        self.plan: dict[type, tuple[tuple[str, ...], _Hook | None]] = {
+            kind: (names, self.hooks.get(kind)) for kind, names in _FIELDS.items()
+        }
 
     def statements(self, body: Sequence[ast.AST], parent: ast.AST, scope: Scope) -> None:
         """Walk a scope's body (or loose expressions of it, such as decorators)."""
@@ -121,9 +126,8 @@ class _Walker:
         calls = self.result.calls
         attributes = self.result.attributes
         watch, watch_values = self.watch, self.watch_values
-        hooks = self.hooks
+        plan = self.plan
         leaves = _LEAVES
-        fields = _FIELDS
         tracked = _TRACKED
         for root in body:
             if type(root) in tracked:  # a decorator call, a class keyword
@@ -134,6 +138,7 @@ class _Walker:
         while stack:
             node = pop()
             kind = type(node)
+            fields, hook = plan.get(kind, _NOTHING)
             if kind is ast.Call:
                 calls.append((node, scope))  # type: ignore[arg-type]
             elif kind is ast.Attribute:
@@ -149,11 +154,9 @@ class _Walker:
                         scope.assigned.setdefault(target.id, []).append(bound)
                     else:
                         self.bind_target(target, bound, scope)
-            else:
-                hook = hooks.get(kind)
-                if hook is not None and hook(node, scope):
-                    continue
-            for name in fields.get(kind, ()):
+            elif hook is not None and hook(node, scope):
+                continue
+            for name in fields:
                 value = getattr(node, name)
                 if type(value) is list:
                     for child in value:
