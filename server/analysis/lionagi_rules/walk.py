@@ -32,6 +32,7 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 # The nodes whose parent a rule asks for (the context of a call, an await, an argument).
 _TRACKED = frozenset({ast.Call, ast.Await, ast.keyword, ast.Attribute, ast.Starred})
 _NOTHING: tuple[tuple[str, ...], None] = ((), None)
+_CALL_ARGUMENTS = ("args", "keywords")
 # Hooks take their own node type; the table is keyed by it.
 _Hook = Callable[[Any, Scope], bool]
 
@@ -141,6 +142,13 @@ class _Walker:
             fields, hook = plan.get(kind, _NOTHING)
             if kind is ast.Call:
                 calls.append((node, scope))  # type: ignore[arg-type]
+                func = node.func  # type: ignore[attr-defined]
+                if type(func) is ast.Attribute and type(func.value) is ast.Name:
+                    # `name.method(...)`, the commonest call: its callee needs no walk.
+                    parents[func] = node
+                    if func.attr in watch or func.value.id in watch_values:
+                        attributes.append((func, scope))
+                    fields = _CALL_ARGUMENTS
             elif kind is ast.Attribute:
                 value = node.value  # type: ignore[attr-defined]
                 if node.attr in watch or (  # type: ignore[attr-defined]
