@@ -36,7 +36,7 @@ from typing import Any
 
 import psutil
 from lsprotocol import types
-from pygls.io_ import run_websocket
+from pygls.io_ import WebSocketWriter, run_websocket
 from pygls.lsp.client import LanguageClient
 from websockets.asyncio.client import connect
 
@@ -368,6 +368,7 @@ async def bench_ws_sessions(extra_sessions: int) -> tuple[float, float, float]:
         client = LanguageClient("bench", "1")
         session = Session(client)
         websocket = await connect(url, max_size=None)
+        client.protocol.set_writer(WebSocketWriter(websocket), include_headers=False)
         client._async_tasks.append(
             asyncio.create_task(run_websocket(stop_event=client._stop_event, websocket=websocket, protocol=client.protocol))
         )

@@ -1,0 +1,55 @@
+"""Open documents as the features need them: text, lines, positions checked against the text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument, Workspace
+
+from lionagi_playground.server.convert import codepoint_column
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A document's text at one version, with what jedi and the converters need."""
+
+    uri: str
+    version: int | None
+    text: str
+    lines: list[str]
+    path: str | None
+    root: str | None
+
+    def jedi_position(self, position: types.Position) -> tuple[int, int] | None:
+        """jedi's (1-based line, code-point column), or None when outside the document."""
+        if not 0 <= position.line < len(self.lines) or position.character < 0:
+            return None
+        line = self.lines[position.line]
+        return position.line + 1, codepoint_column(line, position.character)
+
+
+def snapshot(workspace: Workspace, uri: str) -> Snapshot | None:
+    """The open document at `uri`, or None when the client never opened it."""
+    document: TextDocument | None = workspace.text_documents.get(unquote(uri))
+    if document is None:
+        return None
+    text = document.source
+    lines = text.splitlines() or [""]
+    if text.endswith(("\n", "\r")):
+        lines.append("")
+    path = to_fs_path(uri)
+    return Snapshot(uri, document.version, text, lines, path, _root_for(workspace, path))
+
+
+def _root_for(workspace: Workspace, path: str | None) -> str | None:
+    if path is None:
+        return workspace.root_path
+    for folder in workspace.folders.values():
+        folder_path = to_fs_path(folder.uri)
+        if folder_path and Path(path).is_relative_to(folder_path):
+            return folder_path
+    return workspace.root_path or str(Path(path).parent)

@@ -1,0 +1,75 @@
+"""Entry points: the language server over stdio (one editor) or WebSocket (many clients)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import socket
+import sys
+from pathlib import Path
+
+from lionagi_playground.server.session import PlaygroundServer
+from lionagi_playground.server.shared import Shared
+
+log = logging.getLogger(__name__)
+
+
+def run_stdio(runtime: Path | None = None) -> None:
+    """Serve one editor on stdin/stdout until it exits."""
+    shared = Shared(runtime)
+    try:
+        PlaygroundServer(shared).start_io()
+    finally:
+        shared.close()
+
+
+def run_websocket(
+    host: str,
+    port: int,
+    *,
+    token: str | None = None,
+    origins: list[str] | None = None,
+    runtime: Path | None = None,
+) -> None:
+    """Serve every WebSocket client at ws://HOST:PORT/lsp?token=..., one session each."""
+    import uvicorn
+
+    from lionagi_playground.server.websocket import create_app
+
+    token = token or secrets.token_urlsafe(24)
+    shared = Shared(runtime)
+    app = create_app(shared, token=token, origins=origins or [])
+
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        ws="websockets-sansio",
+        ws_max_size=16 * 1024 * 1024,
+        ws_ping_interval=20,
+        lifespan="off",
+    )
+
+    class AnnouncingServer(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if not self.started:
+                return
+            bound = [s.getsockname() for srv in self.servers for s in srv.sockets]
+            actual_port = bound[0][1] if bound else port
+            # The first line is for tools that start the server and read the port.
+            print(
+                f"lionagi-playground language server on ws://{host}:{actual_port}/lsp\n"
+                f"  connect with: ws://{host}:{actual_port}/lsp?token={token}\n"
+                f"  allowed browser origins: {', '.join(origins or []) or 'none (editors only)'}",
+                flush=True,
+            )
+
+    server = AnnouncingServer(config)
+    try:
+        server.run()
+    finally:
+        shared.close()
+    if not server.started:
+        sys.exit(1)

@@ -1,0 +1,128 @@
+"""One LSP session: a pygls LanguageServer bound to one client, over the process's shared state."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+from lionagi_playground import __version__
+from lionagi_playground.server import features
+from lionagi_playground.server.features.diagnostics import DiagnosticsScheduler
+from lionagi_playground.server.shared import Shared
+
+log = logging.getLogger(__name__)
+
+SERVER_NAME = "lionagi-playground"
+
+
+@dataclass(frozen=True)
+class RejectedMessage:
+    """A request whose params did not fit its method: answered with an error, never run."""
+
+    id: int | str | None
+    method: str
+    reason: str
+    jsonrpc: str = "2.0"
+
+
+class SessionProtocol(LanguageServerProtocol):
+    """pygls's protocol with two changes.
+
+    - A request whose params have the wrong shape gets an InvalidParams error
+      naming the method (pygls logs it and never answers, so the client waits
+      for ever).
+    - `exit` ends this session rather than the process when the process serves
+      other sessions too (the WebSocket endpoint).
+    """
+
+    on_exit: Callable[[], None] | None = None
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            method = data.get("method")
+            msg_id = data.get("id")
+            if not isinstance(msg_id, int | str):
+                msg_id = None
+            cause = error.__cause__ or error
+            reason = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+            return RejectedMessage(msg_id, str(method), reason)
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, RejectedMessage):
+            log.warning("rejected %s: %s", message.method, message.reason)
+            if message.id is not None:
+                self._send_response(
+                    message.id,
+                    error=types.ResponseError(
+                        code=types.ErrorCodes.InvalidParams,
+                        message=f"invalid params for {message.method}: {message.reason}",
+                    ),
+                )
+            return
+        if not hasattr(message, "jsonrpc"):
+            # Valid JSON that is not a JSON-RPC message (a number, a list, an
+            # object without "jsonrpc").
+            self._send_response(  # type: ignore[arg-type]
+                None,
+                error=types.ResponseError(
+                    code=types.ErrorCodes.InvalidRequest, message="not a JSON-RPC 2.0 message"
+                ),
+            )
+            return
+        super().handle_message(message)
+
+    def reject_unparsable(self, detail: str) -> None:
+        """Answer a frame that is not JSON at all (JSON-RPC's parse error, id null)."""
+        self._send_response(  # type: ignore[arg-type]
+            None,
+            error=types.ResponseError(
+                code=types.ErrorCodes.ParseError, message=f"message is not valid JSON: {detail}"
+            ),
+        )
+
+    @lsp_method(types.EXIT)
+    def lsp_exit(self, *args: Any) -> Generator[Any, Any, None]:
+        if self.on_exit is None:
+            yield from super().lsp_exit(*args)
+            return
+        if (user_handler := self.fm.features.get(types.EXIT)) is not None:
+            yield user_handler, args, None
+        self.on_exit()
+
+
+class PlaygroundServer(LanguageServer):
+    """A session. Per-session state lives here; everything expensive lives in `shared`."""
+
+    protocol: SessionProtocol
+
+    def __init__(self, shared: Shared) -> None:
+        super().__init__(
+            SERVER_NAME,
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=SessionProtocol,
+        )
+        self.shared = shared
+        self.diagnostics = DiagnosticsScheduler(self)
+        features.register_all(self)
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        # pygls calls this when a stdio frame cannot be decoded; answer it
+        # rather than leaving the client guessing.
+        if isinstance(error, ValueError):
+            self.protocol.reject_unparsable(str(error))
+        else:
+            log.error("%s", error)
+
+    def close(self) -> None:
+        """Forget this session's pending work (the connection is gone)."""
+        self.diagnostics.close()

@@ -1,0 +1,43 @@
+"""The state every session in the process shares: runtime environment, analyzer, jedi."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from lionagi_playground.runtime_env import RuntimeEnv, find_runtime_env
+from lionagi_playground.server.analyzer import Analyzer
+from lionagi_playground.server.jedi_engine import JediEngine
+
+log = logging.getLogger(__name__)
+
+
+class Shared:
+    """Created once per process; sessions come and go around it."""
+
+    def __init__(self, runtime: Path | None = None) -> None:
+        self.runtime_env: RuntimeEnv | None = find_runtime_env(runtime)
+        if self.runtime_env is None:
+            log.warning(
+                "no runtime environment (run `lionagi-playground setup`): "
+                "completing against the server's own Python, lionagi rules from history only"
+            )
+        self.analyzer = Analyzer(self.runtime_env)
+        self.jedi = JediEngine(self.runtime_env)
+        self._warm: asyncio.Task[None] | None = None
+
+    def start_warm_up(self) -> None:
+        """Warm the caches in the background; requests never wait for this."""
+        if self._warm is None:
+            self._warm = asyncio.get_running_loop().create_task(self._warm_up())
+
+    async def _warm_up(self) -> None:
+        try:
+            await asyncio.gather(self.analyzer.warm_up(), self.jedi.run(self.jedi.warm_up))
+        except Exception:
+            log.exception("warm-up failed (the server still works, the first requests are slower)")
+
+    def close(self) -> None:
+        self.analyzer.close()
+        self.jedi.close()

@@ -1,0 +1,183 @@
+"""Bad input gets an error or an empty answer, and the server keeps serving."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+
+import pytest
+from lsprotocol import types
+
+from tests.lsp.harness import SERVER, Client, WsServer, change_document, open_document, pos
+
+TIMEOUT = 60
+
+
+class RawStdio:
+    """A JSON-RPC peer that writes whatever bytes a test wants to the server's stdin."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+
+    @classmethod
+    async def start(cls) -> RawStdio:
+        process = await asyncio.create_subprocess_exec(
+            *SERVER, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+        )
+        return cls(process)
+
+    def send_bytes(self, body: bytes) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.send_bytes(json.dumps(message).encode())
+
+    async def receive(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        length = 0
+        while True:
+            line = await asyncio.wait_for(self.process.stdout.readline(), TIMEOUT)
+            if not line:
+                raise EOFError("the server closed its stdout")
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+            elif line in (b"\r\n", b"\n"):
+                break
+        body = await asyncio.wait_for(self.process.stdout.readexactly(length), TIMEOUT)
+        message: dict[str, Any] = json.loads(body)
+        return message
+
+    async def response(self, msg_id: int | None) -> dict[str, Any]:
+        """The response with `msg_id`, skipping notifications and other responses."""
+        while True:
+            message = await self.receive()
+            if "method" not in message and message.get("id") == msg_id:
+                return message
+
+    async def request(self, msg_id: int, method: str, params: Any) -> dict[str, Any]:
+        self.send({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+        return await self.response(msg_id)
+
+    async def close(self) -> None:
+        self.process.kill()
+        await self.process.wait()
+
+
+@pytest.fixture
+async def raw() -> Any:
+    peer = await RawStdio.start()
+    reply = await peer.request(0, "initialize", {"capabilities": {}, "processId": None})
+    assert "result" in reply
+    peer.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+    yield peer
+    await peer.close()
+
+
+async def _still_serving(peer: RawStdio, msg_id: int) -> None:
+    uri = f"file:///tmp/alive_{msg_id}.py"
+    peer.send(
+        {
+            "jsonrpc": "2.0",
+            "method": "textDocument/didOpen",
+            "params": {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": "import os\nos.pa"}},
+        }
+    )
+    reply = await peer.request(
+        msg_id, "textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 5}}
+    )
+    labels = {item["label"] for item in reply["result"]["items"]}
+    assert "path" in labels
+
+
+async def test_malformed_json_gets_a_parse_error(raw: RawStdio) -> None:
+    raw.send_bytes(b'{"jsonrpc": "2.0", "id": 5, "method": ')
+    reply = await raw.response(None)
+    assert reply["error"]["code"] == types.ErrorCodes.ParseError
+    await _still_serving(raw, 6)
+
+
+async def test_valid_json_that_is_not_json_rpc_is_rejected(raw: RawStdio) -> None:
+    raw.send_bytes(b"[1, 2, 3]")
+    reply = await raw.response(None)
+    assert reply["error"]["code"] == types.ErrorCodes.InvalidRequest
+    await _still_serving(raw, 7)
+
+
+async def test_unknown_method_gets_method_not_found(raw: RawStdio) -> None:
+    reply = await raw.request(8, "playground/doesNotExist", {})
+    assert reply["error"]["code"] == types.ErrorCodes.MethodNotFound
+    await _still_serving(raw, 9)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"textDocument": {"uri": 42}, "position": {"line": 0, "character": 0}},
+        {"textDocument": {"uri": "file:///x.py"}, "position": {"line": "zero", "character": 0}},
+        {"textDocument": {"uri": "file:///x.py"}, "position": {"line": -4, "character": 0}},
+        "not an object",
+        None,
+    ],
+)
+async def test_params_of_the_wrong_type_get_invalid_params(raw: RawStdio, params: Any) -> None:
+    reply = await raw.request(10, "textDocument/hover", params)
+    assert reply["error"]["code"] == types.ErrorCodes.InvalidParams
+    assert "textDocument/hover" in reply["error"]["message"]
+    await _still_serving(raw, 11)
+
+
+async def test_requests_for_documents_never_opened_get_empty_answers(raw: RawStdio) -> None:
+    reply = await raw.request(
+        12, "textDocument/hover", {"textDocument": {"uri": "file:///never.py"}, "position": {"line": 0, "character": 0}}
+    )
+    assert reply["result"] is None
+    await _still_serving(raw, 13)
+
+
+async def test_a_5_mb_file_then_a_completion_answers(client: Client) -> None:
+    block = "".join(f"def function_{i}(a, b):\n    return a + b * {i}\n\n" for i in range(2000))
+    text = block * (5 * 1024 * 1024 // len(block) + 1)
+    assert len(text) >= 5 * 1024 * 1024
+    big_uri = open_document(client, text)
+    small_uri = open_document(client, "import os\nos.pa\n")
+    result = await asyncio.wait_for(
+        client.text_document_completion_async(
+            types.CompletionParams(
+                text_document=types.TextDocumentIdentifier(uri=small_uri), position=pos(1, 5)
+            )
+        ),
+        TIMEOUT,
+    )
+    assert result is not None and "path" in {item.label for item in result.items}
+    # The big file is still analysed (redefinitions are reported), eventually.
+    diagnostics = await client.published.wait(big_uri, version=1, timeout=120)
+    assert any(d.source == "pyflakes" for d in diagnostics)
+
+
+async def test_every_prefix_of_a_file_is_handled(client: Client) -> None:
+    program = (
+        "import asyncio\nfrom lionagi import Branch, iModel\n\n"
+        "async def main() -> None:\n"
+        '    branch = Branch(chat_model=iModel(provider="openai"))\n'
+        '    reply = await branch.communicate("hi")\n'
+        "    print(reply)\n\nasyncio.run(main())\n"
+    )
+    uri = open_document(client, "")
+    for version, end in enumerate(range(1, len(program) + 1), start=2):
+        change_document(client, uri, version, program[:end])
+    last = len(program) + 1
+    diagnostics = await client.published.wait(uri, version=last)
+    assert not [d for d in diagnostics if d.severity == types.DiagnosticSeverity.Error]
+    # Completion and hover at the end of every 7th prefix answer without error.
+    for end in range(1, len(program) + 1, 7):
+        change_document(client, uri, last + end, program[:end])
+        lines = program[:end].split("\n")
+        position = pos(len(lines) - 1, len(lines[-1]))
+        doc = types.TextDocumentIdentifier(uri=uri)
+        await client.text_document_completion_async(types.CompletionParams(text_document=doc, position=position))
+        await client.text_document_hover_async(types.HoverParams(text_document=doc, position=position))
+
+
