@@ -68,10 +68,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level, stream=sys.stderr)
     if args.command == "setup":
         from lionagi_playground.runtime_env import RuntimeEnvError, build_runtime_env
+        from lionagi_playground.server.knowledge import KnowledgeError, build_knowledge
 
         try:
-            build_runtime_env(args.runtime, base_python=args.python)
-        except RuntimeEnvError as error:
+            env = build_runtime_env(args.runtime, base_python=args.python)
+            # What the editor knows of lionagi is read from this environment
+            # now, so the language server starts warm.
+            build_knowledge(env, progress=print)
+        except (RuntimeEnvError, KnowledgeError) as error:
             print(f"lionagi-playground setup: {error}", file=sys.stderr)
             return 1
         return 0

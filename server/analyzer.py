@@ -4,34 +4,89 @@ Analysis is pure Python and CPU-bound; in a thread it would share the GIL with
 jedi and slow every completion while a large file is checked. In a process of
 its own it runs beside the event loop and the jedi thread, and a crash in it
 (a pathological file) costs one analysis, not the server.
+
+The worker is a plain subprocess speaking length-prefixed pickles
+(`analysis_worker`), not a `ProcessPoolExecutor`: a pool's workers and its
+resource tracker outlive a server that is killed, and inherit its stdout,
+which over stdio is the LSP channel. This worker exits at EOF on its stdin.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import sys
 
 from lionagi_playground.runtime_env import RuntimeEnv
 from lionagi_playground.server.analysis.cache import AnalysisCache
 from lionagi_playground.server.analysis.findings import Finding
-from lionagi_playground.server.analysis.pipeline import analyze
+from lionagi_playground.server.analysis_worker import HEADER, frame
 from lionagi_playground.server.knowledge import Knowledge, load_knowledge
 
 log = logging.getLogger(__name__)
 
-_worker_knowledge: Knowledge | None = None
+ANALYSIS_TIMEOUT_SECONDS = 60.0
+"""An analysis still running after this long is abandoned and its worker replaced."""
 
 
-def _worker_init(knowledge: Knowledge | None) -> None:
-    global _worker_knowledge
-    _worker_knowledge = knowledge
+class WorkerGoneError(Exception):
+    """The analysis worker exited (or was replaced) before answering."""
 
 
-def _worker_analyze(text: str, filename: str) -> tuple[Finding, ...]:
-    return analyze(text, _worker_knowledge, filename)
+class _Worker:
+    """One worker process and the jobs waiting for its answers."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.pending: dict[int, asyncio.Future[tuple[Finding, ...]]] = {}
+        self.reader = asyncio.get_running_loop().create_task(self._read_replies())
+
+    @classmethod
+    async def start(cls, knowledge: Knowledge) -> _Worker:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "lionagi_playground.server.analysis_worker",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        worker = cls(process)
+        worker.send(knowledge)
+        return worker
+
+    def send(self, value: object) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(frame(value))
+
+    async def _read_replies(self) -> None:
+        import pickle
+
+        assert self.process.stdout is not None
+        try:
+            while True:
+                header = await self.process.stdout.readexactly(HEADER.size)
+                body = await self.process.stdout.readexactly(HEADER.unpack(header)[0])
+                job_id, findings = pickle.loads(body)
+                future = self.pending.pop(job_id, None)
+                if future is not None and not future.done():
+                    future.set_result(findings)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            for future in self.pending.values():
+                if not future.done():
+                    future.set_exception(WorkerGoneError("the analysis worker exited"))
+            self.pending.clear()
+
+    def alive(self) -> bool:
+        return self.process.returncode is None and not self.reader.done()
+
+    async def stop(self) -> None:
+        if self.process.returncode is None:
+            self.process.kill()
+        await self.process.wait()
+        self.reader.cancel()
 
 
 class Analyzer:
@@ -41,7 +96,9 @@ class Analyzer:
         self.runtime_env = runtime_env
         self.cache = AnalysisCache(maxsize=cache_size)
         self._knowledge: asyncio.Future[Knowledge] | None = None
-        self._pool: ProcessPoolExecutor | None = None
+        self._worker: _Worker | None = None
+        self._starting: asyncio.Lock | None = None
+        self._job_ids = itertools.count()
 
     async def knowledge(self) -> Knowledge:
         """The lionagi knowledge, loaded once (in a thread: it may run the runtime's Python)."""
@@ -50,15 +107,13 @@ class Analyzer:
             self._knowledge = loop.run_in_executor(None, load_knowledge, self.runtime_env)
         return await self._knowledge
 
-    def _get_pool(self, knowledge: Knowledge) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_worker_init,
-                initargs=(knowledge,),
-            )
-        return self._pool
+    async def _get_worker(self, knowledge: Knowledge) -> _Worker:
+        if self._starting is None:
+            self._starting = asyncio.Lock()
+        async with self._starting:
+            if self._worker is None or not self._worker.alive():
+                self._worker = await _Worker.start(knowledge)
+            return self._worker
 
     async def warm_up(self) -> None:
         """Load the knowledge and start the worker, so the first edit is not the slow one."""
@@ -69,21 +124,29 @@ class Analyzer:
         cached = self.cache.get(text, knowledge, filename)
         if cached is not None:
             return cached
-        loop = asyncio.get_running_loop()
+        worker = await self._get_worker(knowledge)
+        job_id = next(self._job_ids)
+        future: asyncio.Future[tuple[Finding, ...]] = asyncio.get_running_loop().create_future()
+        worker.pending[job_id] = future
+        worker.send((job_id, text, filename))
         try:
-            findings = await loop.run_in_executor(
-                self._get_pool(knowledge), _worker_analyze, text, filename
-            )
-        except BrokenProcessPool:
-            # The worker died on this text (e.g. the C stack overflowed). Start a
-            # fresh one for the next analysis; this text gets no findings.
-            log.exception("analysis worker died while checking %s", filename)
-            self._pool = None
+            findings = await asyncio.wait_for(asyncio.shield(future), ANALYSIS_TIMEOUT_SECONDS)
+        except TimeoutError:
+            log.error("analysis of %s took over %.0f s; restarting the worker", filename,
+                      ANALYSIS_TIMEOUT_SECONDS)
+            await worker.stop()
+            return ()
+        except WorkerGoneError:
+            log.error("the analysis worker died while checking %s", filename)
             return ()
         self.cache.put(text, knowledge, filename, findings)
         return findings
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        """Stop the worker now (it would also stop by itself at EOF when we exit)."""
+        if self._worker is not None and self._worker.process.returncode is None:
+            try:
+                self._worker.process.kill()
+            except (ProcessLookupError, RuntimeError):
+                pass  # already gone, or its event loop is closed
+        self._worker = None

@@ -115,7 +115,6 @@ async def test_unknown_method_gets_method_not_found(raw: RawStdio) -> None:
 @pytest.mark.parametrize(
     "params",
     [
-        {"textDocument": {"uri": 42}, "position": {"line": 0, "character": 0}},
         {"textDocument": {"uri": "file:///x.py"}, "position": {"line": "zero", "character": 0}},
         {"textDocument": {"uri": "file:///x.py"}, "position": {"line": -4, "character": 0}},
         "not an object",
@@ -127,6 +126,14 @@ async def test_params_of_the_wrong_type_get_invalid_params(raw: RawStdio, params
     assert reply["error"]["code"] == types.ErrorCodes.InvalidParams
     assert "textDocument/hover" in reply["error"]["message"]
     await _still_serving(raw, 11)
+
+
+async def test_a_number_for_a_uri_names_no_open_document(raw: RawStdio) -> None:
+    # lsprotocol's converter reads 42 as the string "42": no such document.
+    params = {"textDocument": {"uri": 42}, "position": {"line": 0, "character": 0}}
+    reply = await raw.request(14, "textDocument/hover", params)
+    assert reply.get("result") is None
+    await _still_serving(raw, 15)
 
 
 async def test_requests_for_documents_never_opened_get_empty_answers(raw: RawStdio) -> None:
