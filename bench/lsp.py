@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -166,10 +167,8 @@ class MemoryWatch:
             return 0
         total = 0
         for proc in procs:
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 total += proc.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
         return total
 
     def _run(self) -> None:
@@ -195,23 +194,27 @@ class Session:
             lambda method: None if method == types.INITIALIZE else typed_result(method)
         )
         self.version = 1
-        self._waiters: list[tuple[Callable[[types.PublishDiagnosticsParams], bool], asyncio.Future[None]]] = []
+        self._waiters: list[
+            tuple[Callable[[types.PublishDiagnosticsParams], bool], asyncio.Future[None]]
+        ] = []
 
-        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]
         def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
             for predicate, future in list(self._waiters):
                 if not future.done() and predicate(params):
                     future.set_result(None)
 
-        @client.feature(types.WORKSPACE_CONFIGURATION)
+        @client.feature(types.WORKSPACE_CONFIGURATION)  # type: ignore[untyped-decorator]
         def configuration(params: types.ConfigurationParams) -> list[Any]:
             return [None for _ in params.items]
 
-        @client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
+        @client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)  # type: ignore[untyped-decorator]
         def progress(params: types.WorkDoneProgressCreateParams) -> None:
             return None
 
-    def expect(self, predicate: Callable[[types.PublishDiagnosticsParams], bool]) -> asyncio.Future[None]:
+    def expect(
+        self, predicate: Callable[[types.PublishDiagnosticsParams], bool]
+    ) -> asyncio.Future[None]:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append((predicate, future))
         return future
@@ -238,7 +241,9 @@ class Session:
     def open(self, uri: str, text: str) -> None:
         self.client.text_document_did_open(
             types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id="python", version=1, text=text
+                )
             )
         )
 
@@ -255,7 +260,9 @@ class Session:
         start = time.perf_counter()
         result = await asyncio.wait_for(
             self.client.text_document_completion_async(
-                types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position)
+                types.CompletionParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri), position=position
+                )
             ),
             TIMEOUT,
         )
@@ -269,7 +276,9 @@ class Session:
         start = time.perf_counter()
         result = await asyncio.wait_for(
             self.client.text_document_hover_async(
-                types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position)
+                types.HoverParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri), position=position
+                )
             ),
             TIMEOUT,
         )
@@ -342,13 +351,13 @@ async def bench_stdio(names: list[str], rounds: int) -> dict[str, dict[str, Figu
             results[name][load.name].peak_rss_mb = watch.stop() / 2**20
             await session.client.shutdown_async(None)
             session.client.exit(None)
-            await session.client.stop()
+            await session.client.stop()  # type: ignore[no-untyped-call]
     return results
 
 
 async def bench_ws_sessions(extra_sessions: int) -> tuple[float, float, float]:
     """Peak RSS of our server with one WebSocket session, then per extra session."""
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: ASYNC220 - read once, before the loop has work
         [*SERVERS["ours"], "--ws", "127.0.0.1:0", "--token", "bench"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -370,7 +379,11 @@ async def bench_ws_sessions(extra_sessions: int) -> tuple[float, float, float]:
         websocket = await connect(url, max_size=None)
         client.protocol.set_writer(WebSocketWriter(websocket), include_headers=False)
         client._async_tasks.append(
-            asyncio.create_task(run_websocket(stop_event=client._stop_event, websocket=websocket, protocol=client.protocol))
+            asyncio.create_task(
+                run_websocket(
+                    stop_event=client._stop_event, websocket=websocket, protocol=client.protocol
+                )
+            )
         )
         await session.initialize(root)
         uri = (root / f"session_{index}.py").as_uri()
@@ -400,21 +413,25 @@ def report(results: dict[str, dict[str, Figures]], ws: tuple[float, float, float
     names = list(results)
     for load in next(iter(results.values())):
         out.append(f"\n## {load}\n")
-        out.append("| server | cold first completion ms | completion median ms | edit->diagnostics median ms | hover median ms | peak RSS MB |")
+        out.append(
+            "| server | cold first completion ms | completion median ms "
+            "| edit->diagnostics median ms | hover median ms | peak RSS MB |"
+        )
         out.append("|---|---|---|---|---|---|")
         for name in names:
             f = results[name][load]
             out.append(
-                f"| {name} | {med(f.cold_ms):.0f} | {med(f.completion_ms):.1f} | {med(f.diagnostics_ms):.0f} "
-                f"| {med(f.hover_ms):.1f} | {f.peak_rss_mb:.0f} |"
+                f"| {name} | {med(f.cold_ms):.0f} | {med(f.completion_ms):.1f} "
+                f"| {med(f.diagnostics_ms):.0f} | {med(f.hover_ms):.1f} | {f.peak_rss_mb:.0f} |"
             )
         if "ours" in names:
             for name in names:
                 if name == "ours":
                     continue
                 ours, other = results["ours"][load], results[name][load]
+                completion = med(ours.completion_ms) / med(other.completion_ms)
                 out.append(
-                    f"\nours / {name}: completion {med(ours.completion_ms) / med(other.completion_ms):.2f}x, "
+                    f"\nours / {name}: completion {completion:.2f}x, "
                     f"diagnostics {med(ours.diagnostics_ms) / med(other.diagnostics_ms):.2f}x, "
                     f"hover {med(ours.hover_ms) / med(other.hover_ms):.2f}x"
                 )
@@ -444,7 +461,9 @@ def main() -> None:
     print(report(results, ws))
     if args.json:
         args.json.write_text(
-            json.dumps({n: {k: vars(v) for k, v in r.items()} for n, r in results.items()}, indent=1)
+            json.dumps(
+                {n: {k: vars(v) for k, v in r.items()} for n, r in results.items()}, indent=1
+            )
         )
 
 

@@ -38,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
         "--ws",
         metavar="HOST:PORT",
         type=_host_port,
-        help="serve many clients over WebSocket instead of one over stdio (host defaults to 127.0.0.1)",
+        help="serve many clients over WebSocket instead of one over stdio "
+        "(host defaults to 127.0.0.1)",
     )
     lsp.add_argument("--token", help="the token WebSocket clients must present (default: random)")
     lsp.add_argument(

@@ -14,7 +14,10 @@ import os
 import pickle
 import struct
 import sys
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, cast
+
+if TYPE_CHECKING:
+    from lionagi_playground.server.knowledge import Knowledge
 
 HEADER = struct.Struct(">I")
 
@@ -27,7 +30,8 @@ def read_frame(stream: BinaryIO) -> object | None:
     body = stream.read(length)
     if len(body) < length:
         return None
-    return pickle.loads(body)
+    value: object = pickle.loads(body)
+    return value
 
 
 def frame(value: object) -> bytes:
@@ -47,9 +51,9 @@ def main() -> None:
 
     knowledge = read_frame(jobs)
     while (job := read_frame(jobs)) is not None:
-        job_id, text, filename = job  # type: ignore[misc]
+        job_id, text, filename = cast(tuple[int, str, str], job)
         try:
-            findings = analyze(text, knowledge, filename)  # type: ignore[arg-type]
+            findings = analyze(text, cast("Knowledge | None", knowledge), filename)
         except Exception as error:  # analyze() isolates checks; this is a last resort
             findings = ()
             print(f"analysis worker: {error!r}", file=sys.stderr)

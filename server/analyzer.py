@@ -14,6 +14,7 @@ which over stdio is the LSP channel. This worker exits at EOF on its stdin.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import sys
@@ -132,8 +133,11 @@ class Analyzer:
         try:
             findings = await asyncio.wait_for(asyncio.shield(future), ANALYSIS_TIMEOUT_SECONDS)
         except TimeoutError:
-            log.error("analysis of %s took over %.0f s; restarting the worker", filename,
-                      ANALYSIS_TIMEOUT_SECONDS)
+            log.error(
+                "analysis of %s took over %.0f s; restarting the worker",
+                filename,
+                ANALYSIS_TIMEOUT_SECONDS,
+            )
             await worker.stop()
             return ()
         except WorkerGoneError:
@@ -145,8 +149,7 @@ class Analyzer:
     def close(self) -> None:
         """Stop the worker now (it would also stop by itself at EOF when we exit)."""
         if self._worker is not None and self._worker.process.returncode is None:
-            try:
+            # ProcessLookupError: already gone; RuntimeError: its loop is closed.
+            with contextlib.suppress(ProcessLookupError, RuntimeError):
                 self._worker.process.kill()
-            except (ProcessLookupError, RuntimeError):
-                pass  # already gone, or its event loop is closed
         self._worker = None

@@ -46,10 +46,11 @@ def snapshot(workspace: Workspace, uri: str) -> Snapshot | None:
 
 
 def _root_for(workspace: Workspace, path: str | None) -> str | None:
+    root: str | None = workspace.root_path
     if path is None:
-        return workspace.root_path
+        return root
     for folder in workspace.folders.values():
         folder_path = to_fs_path(folder.uri)
         if folder_path and Path(path).is_relative_to(folder_path):
             return folder_path
-    return workspace.root_path or str(Path(path).parent)
+    return root or str(Path(path).parent)

@@ -71,8 +71,8 @@ class SessionProtocol(LanguageServerProtocol):
         if not hasattr(message, "jsonrpc"):
             # Valid JSON that is not a JSON-RPC message (a number, a list, an
             # object without "jsonrpc").
-            self._send_response(  # type: ignore[arg-type]
-                None,
+            self._send_response(
+                None,  # type: ignore[arg-type]  # JSON-RPC answers an unreadable id with null
                 error=types.ResponseError(
                     code=types.ErrorCodes.InvalidRequest, message="not a JSON-RPC 2.0 message"
                 ),
@@ -82,8 +82,8 @@ class SessionProtocol(LanguageServerProtocol):
 
     def reject_unparsable(self, detail: str) -> None:
         """Answer a frame that is not JSON at all (JSON-RPC's parse error, id null)."""
-        self._send_response(  # type: ignore[arg-type]
-            None,
+        self._send_response(
+            None,  # type: ignore[arg-type]  # JSON-RPC answers an unreadable id with null
             error=types.ResponseError(
                 code=types.ErrorCodes.ParseError, message=f"message is not valid JSON: {detail}"
             ),

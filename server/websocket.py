@@ -9,14 +9,15 @@ the process's shared state, and a connection's end touches nothing else.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
 
 from starlette.applications import Starlette
+from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
-from starlette.requests import Request
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from lionagi_playground.server.session import PlaygroundServer
@@ -88,10 +89,8 @@ async def serve_session(websocket: WebSocket, shared: Shared) -> None:
         for task in (sender, receiver):
             task.cancel()
         server.close()
-        try:
-            await websocket.close()
-        except (RuntimeError, WebSocketDisconnect):
-            pass  # already closed by the client
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+            await websocket.close()  # unless the client closed it already
 
 
 async def _send_frames(websocket: WebSocket, outgoing: asyncio.Queue[str | None]) -> None:

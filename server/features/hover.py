@@ -1,4 +1,4 @@
-"""Hover: the signature and docstring of the name under the cursor; lionagi names from the knowledge."""
+"""Hover: the signature and docstring under the cursor; lionagi names from the knowledge."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ def string_items(
     lines: list[str], line: int, column: int, knowledge: Knowledge
 ) -> list[types.CompletionItem] | None:
     """Provider names when the cursor is in `iModel(provider="...")`, else None."""
-    before = lines[max(0, line - _LOOKBACK_LINES) : line - 1] + [lines[line - 1][:column]]
+    before = [*lines[max(0, line - _LOOKBACK_LINES) : line - 1], lines[line - 1][:column]]
     if _PROVIDER_STRING.search("\n".join(before)) is None:
         return None
     items = []
@@ -85,6 +85,7 @@ def resolve_details(resolvable: Resolvable, knowledge: Knowledge) -> tuple[str, 
         doc = (param.doc if param is not None else None) or f"Keyword argument of `{owner}`."
         return detail, doc
     completion = resolvable.completion
+    assert completion is not None  # only keyword arguments come without one
     symbol = knowledge.symbol(str(completion.full_name)) if completion.full_name else None
     if symbol is not None and symbol.signature:
         return symbol.signature, symbol.doc or ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
@@ -34,7 +34,7 @@ def _range(snap: Snapshot, start: tuple[int, int], end: tuple[int, int]) -> type
 def _symbols(server: PlaygroundServer, snap: Snapshot) -> list[types.DocumentSymbol]:
     script = server.shared.jedi.script(snap.text, snap.path, snap.root)
     names = script.get_names(all_scopes=True, definitions=True, references=False)
-    by_scope: dict[Any, types.DocumentSymbol] = {}
+    children_of: dict[tuple[int, int], list[types.DocumentSymbol]] = {}
     top: list[types.DocumentSymbol] = []
     for name in names:
         if name.type in ("param", "module") or name.line is None:
@@ -45,6 +45,9 @@ def _symbols(server: PlaygroundServer, snap: Snapshot) -> list[types.DocumentSym
             kind = types.SymbolKind.Method
         definition_start = name.get_definition_start_position() or (name.line, name.column)
         definition_end = name.get_definition_end_position() or (name.line, name.column)
+        children: list[types.DocumentSymbol] | None = (
+            [] if name.type in ("class", "function") else None
+        )
         symbol = types.DocumentSymbol(
             name=name.name,
             kind=kind,
@@ -53,15 +56,15 @@ def _symbols(server: PlaygroundServer, snap: Snapshot) -> list[types.DocumentSym
                 snap, (name.line, name.column), (name.line, name.column + len(name.name))
             ),
             detail=name.description,
-            children=[] if name.type in ("class", "function") else None,
+            children=children,
         )
-        container = by_scope.get((parent.line, parent.column)) if parent is not None else None
-        if container is not None and container.children is not None:
-            container.children.append(symbol)
+        siblings = children_of.get((parent.line, parent.column)) if parent is not None else None
+        if siblings is not None:
+            siblings.append(symbol)
         elif parent is None or parent.type == "module":
             top.append(symbol)
-        if name.type in ("class", "function"):
-            by_scope[(name.line, name.column)] = symbol
+        if children is not None:
+            children_of[(name.line, name.column)] = children
     return top
 
 

@@ -39,7 +39,16 @@ class WsServer:
 def start_ws_server(*extra: str) -> WsServer:
     """Start `lionagi-playground lsp --ws 127.0.0.1:0` and read the port it announces."""
     process = subprocess.Popen(
-        [*SERVER, "--ws", "127.0.0.1:0", "--token", TOKEN, "--allow-origin", ALLOWED_ORIGIN, *extra],
+        [
+            *SERVER,
+            "--ws",
+            "127.0.0.1:0",
+            "--token",
+            TOKEN,
+            "--allow-origin",
+            ALLOWED_ORIGIN,
+            *extra,
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -76,7 +85,7 @@ class Published:
             self.changed.notify_all()
 
     async def wait(
-        self, uri: str, version: int | None = None, timeout: float = TIMEOUT
+        self, uri: str, version: int | None = None, within: float = TIMEOUT
     ) -> list[types.Diagnostic]:
         """The diagnostics published for `uri` at `version` (or the latest, if None)."""
 
@@ -93,7 +102,7 @@ class Published:
                 assert result is not None
                 return result
 
-        return list((await asyncio.wait_for(until_found(), timeout)).diagnostics)
+        return list((await asyncio.wait_for(until_found(), within)).diagnostics)
 
 
 class Client(LanguageClient):
@@ -111,7 +120,7 @@ def make_client() -> Client:
     # each publication with its version, so this handler replaces its own.
     client.protocol.fm.features.pop(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
 
-    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]
     async def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
         client.diagnostics[params.uri] = params.diagnostics
         await client.published.add(params)
@@ -155,7 +164,7 @@ async def start_client(
 
 async def stop_client(client: Client) -> None:
     await client.shutdown_session()
-    await client.stop()
+    await client.stop()  # type: ignore[no-untyped-call]
 
 
 @pytest_asyncio.fixture(scope="module", params=["stdio", "ws"])
@@ -177,7 +186,9 @@ def open_document(client: Client, text: str, name: str | None = None) -> str:
     uri = path.as_uri()
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="python", version=1, text=text
+            )
         )
     )
     return uri
@@ -195,5 +206,3 @@ def change_document(client: Client, uri: str, version: int, text: str) -> None:
 
 def pos(line: int, character: int) -> types.Position:
     return types.Position(line=line, character=character)
-
-

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from lsprotocol import types
-
 from pytest_lsp import client_capabilities
 
 from tests.lsp.harness import (
@@ -68,20 +67,26 @@ async def test_lionagi_rule_with_quick_fix(client: Client) -> None:
     action = actions[0]
     assert isinstance(action, types.CodeAction)
     assert action.kind == types.CodeActionKind.QuickFix
-    assert action.edit is not None and action.edit.document_changes
+    assert action.edit is not None
+    assert action.edit.document_changes
     change = action.edit.document_changes[0]
     assert isinstance(change, types.TextDocumentEdit)
-    assert any("Branch" in edit.new_text for edit in change.edits)
+    assert any(
+        isinstance(edit, types.TextEdit) and "Branch" in edit.new_text for edit in change.edits
+    )
 
 
 async def test_completion_and_lazy_resolve(client: Client) -> None:
     uri = open_document(client, "import os\nos.pa\n")
     result = await client.text_document_completion_async(
-        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=pos(1, 5))
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=pos(1, 5)
+        )
     )
     assert isinstance(result, types.CompletionList)
     by_label = {item.label: item for item in result.items}
-    assert "path" in by_label and "pardir" in by_label
+    assert "path" in by_label
+    assert "pardir" in by_label
     assert by_label["pardir"].documentation is None  # documentation waits for resolve
 
     resolved = await client.completion_item_resolve_async(by_label["pardir"])
@@ -89,13 +94,16 @@ async def test_completion_and_lazy_resolve(client: Client) -> None:
 
     uri = open_document(client, "import json\njson.dum\n")
     result = await client.text_document_completion_async(
-        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=pos(1, 8))
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=pos(1, 8)
+        )
     )
     assert isinstance(result, types.CompletionList)
     dumps = next(item for item in result.items if item.label == "dumps")
     assert dumps.kind == types.CompletionItemKind.Function
     resolved = await client.completion_item_resolve_async(dumps)
-    assert resolved.detail and resolved.detail.startswith("dumps(obj")
+    assert resolved.detail
+    assert resolved.detail.startswith("dumps(obj")
     assert isinstance(resolved.documentation, types.MarkupContent)
     assert "Serialize ``obj`` to a JSON formatted ``str``" in resolved.documentation.value
 
@@ -105,7 +113,8 @@ async def test_provider_names_complete_inside_imodel(client: Client) -> None:
     uri = open_document(client, text + '")\n')
     result = await client.text_document_completion_async(
         types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri), position=pos(2, len(text.splitlines()[-1]))
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=pos(2, len(text.splitlines()[-1])),
         )
     )
     assert isinstance(result, types.CompletionList)
@@ -132,7 +141,8 @@ async def test_keyword_arguments_of_lionagi_calls_complete_with_docs(client: Cli
     by_label = {item.label: item for item in result.items}
     assert "chat_model=" in by_label, sorted(by_label)
     resolved = await client.completion_item_resolve_async(by_label["chat_model="])
-    assert resolved.detail and "chat_model" in resolved.detail
+    assert resolved.detail
+    assert "chat_model" in resolved.detail
 
 
 async def test_hover_shows_signature_and_docstring(client: Client) -> None:
@@ -172,12 +182,16 @@ async def test_definition_and_references(client: Client) -> None:
     text = "def target():\n    return 1\n\nvalue = target()\nother = target()\n"
     uri = open_document(client, text)
     definition = await client.text_document_definition_async(
-        types.DefinitionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=pos(3, 10))
+        types.DefinitionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=pos(3, 10)
+        )
     )
-    assert isinstance(definition, list) and definition
+    assert isinstance(definition, list)
+    assert definition
     location = definition[0]
     assert isinstance(location, types.Location)
-    assert location.uri == uri and location.range.start == pos(0, 4)
+    assert location.uri == uri
+    assert location.range.start == pos(0, 4)
 
     references = await client.text_document_references_async(
         types.ReferenceParams(
@@ -191,7 +205,10 @@ async def test_definition_and_references(client: Client) -> None:
 
 
 async def test_document_symbols_are_nested(client: Client) -> None:
-    text = "import os\n\nclass Agentish:\n    def act(self):\n        pass\n\ndef main():\n    pass\n\nLIMIT = 3\n"
+    text = (
+        "import os\n\nclass Agentish:\n    def act(self):\n        pass\n\n"
+        "def main():\n    pass\n\nLIMIT = 3\n"
+    )
     uri = open_document(client, text)
     symbols = await client.text_document_document_symbol_async(
         types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri))
@@ -212,7 +229,8 @@ async def test_formatting_uses_ruff(client: Client) -> None:
             options=types.FormattingOptions(tab_size=4, insert_spaces=True),
         )
     )
-    assert edits is not None and len(edits) == 1
+    assert edits is not None
+    assert len(edits) == 1
     assert edits[0].new_text == "x = [1, 2, 3]\n\n\ndef f(a):\n    return a\n"
 
 
@@ -234,7 +252,9 @@ async def test_positions_out_of_range_get_empty_answers(
     uri = open_document(client, "x = 1\n")
     doc = types.TextDocumentIdentifier(uri=uri)
     far = pos(line, character)
-    hover = await client.text_document_hover_async(types.HoverParams(text_document=doc, position=far))
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc, position=far)
+    )
     if line > 1:
         assert hover is None
     # A column past the end means the end of the line (LSP): `1` is there.
@@ -249,9 +269,12 @@ async def test_clients_that_pull_get_diagnostics_by_pull_and_none_pushed(
     ws_server: WsServer, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     capabilities = client_capabilities("neovim")  # Neovim 0.11 pulls diagnostics
-    assert capabilities.text_document is not None and capabilities.text_document.diagnostic
+    assert capabilities.text_document is not None
+    assert capabilities.text_document.diagnostic
     for transport in ("stdio", "ws"):
-        puller = await start_client(transport, ws_server, tmp_path_factory.mktemp("pull"), capabilities)
+        puller = await start_client(
+            transport, ws_server, tmp_path_factory.mktemp("pull"), capabilities
+        )
         uri = open_document(puller, "import os\nprint(undefined_name)\n")
         report = await puller.text_document_diagnostic_async(
             types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
@@ -267,7 +290,9 @@ async def test_clients_that_pull_get_diagnostics_by_pull_and_none_pushed(
         assert isinstance(again, types.RelatedUnchangedDocumentDiagnosticReport)
         # A request after the pulls proves any push would have arrived by now.
         await puller.text_document_hover_async(
-            types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=pos(0, 8))
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri), position=pos(0, 8)
+            )
         )
         assert uri not in puller.published.by_uri
         await stop_client(puller)

@@ -1,4 +1,4 @@
-"""The WebSocket endpoint: many sessions in one process, each on its own, and only for invited clients."""
+"""The WebSocket endpoint: many sessions in one process, each apart, only for invited clients."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ async def test_two_clients_edit_their_own_documents_and_one_vanishing_leaves_the
     bob_diagnostics = await bob.published.wait(bob_uri, version=1)
     assert "alice_undefined" in " ".join(d.message for d in alice_diagnostics)
     assert bob_diagnostics == []
-    assert bob_uri not in alice.published.by_uri and alice_uri not in bob.published.by_uri
+    assert bob_uri not in alice.published.by_uri
+    assert alice_uri not in bob.published.by_uri
 
     # Alice's connection drops without a goodbye (no shutdown, no close frame).
     for task in alice._async_tasks:
@@ -62,7 +63,9 @@ async def test_two_clients_edit_their_own_documents_and_one_vanishing_leaves_the
     diagnostics = await bob.published.wait(bob_uri, version=2)
     assert "bob_undefined" in " ".join(d.message for d in diagnostics)
     completion = await bob.text_document_completion_async(
-        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=bob_uri), position=pos(1, 8))
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=bob_uri), position=pos(1, 8)
+        )
     )
     assert completion is not None
     await stop_client(bob)
