@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,20 +24,37 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+MAX_SCRIPTS = 8
+"""Scripts kept for reuse, across all sessions (each holds one text and its caches)."""
+
 
 class JediEngine:
     def __init__(self, runtime_env: RuntimeEnv | None) -> None:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jedi")
+        self._runtime_env = runtime_env
         self._environment: Any = None
-        if runtime_env is not None:
+        self._projects: dict[str, Any] = {}
+        self._scripts: OrderedDict[tuple[str | None, str | None, str], Any] = OrderedDict()
+        # The first jedi call of a process pays for starting the runtime's
+        # interpreter and loading the builtins stubs (over a second here).
+        # Start paying now, on the jedi thread, while the client initializes.
+        self._thread.submit(self._warm_up)
+
+    def _warm_up(self) -> None:
+        if self._runtime_env is not None:
             try:
-                self._environment = jedi.create_environment(str(runtime_env.root), safe=False)
+                self._environment = jedi.create_environment(str(self._runtime_env.root), safe=False)
             except Exception:
                 log.exception(
                     "cannot use %s with jedi; completing against the server's Python",
-                    runtime_env.root,
+                    self._runtime_env.root,
                 )
-        self._projects: dict[str, Any] = {}
+        try:
+            script = jedi.Script("import os\nos.pa\n''.s", environment=self._environment)
+            for completion in [*script.complete(2, 5), *script.complete(3, 3)]:
+                completion.type  # noqa: B018 - infers each name once, filling jedi's caches
+        except Exception:
+            log.exception("jedi warm-up failed (the first completion will be slower)")
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn(*args)` on the jedi thread; cancelling the await skips work not started."""
@@ -44,13 +62,27 @@ class JediEngine:
         return await loop.run_in_executor(self._thread, fn, *args)
 
     def script(self, text: str, path: str | None, root: str | None) -> Any:
-        """A jedi Script over `text` (call on the jedi thread only)."""
-        return jedi.Script(
+        """A jedi Script over `text` (call on the jedi thread only).
+
+        A Script carries jedi's inference caches, which are lost with it; the
+        requests that follow each other on one version of a document (a
+        completion, its resolve, a hover, signature help) share one Script.
+        """
+        key = (path, root, text)
+        script = self._scripts.get(key)
+        if script is not None:
+            self._scripts.move_to_end(key)
+            return script
+        script = jedi.Script(
             text,
             path=Path(path) if path else None,
             environment=self._environment,
             project=self._project(root),
         )
+        self._scripts[key] = script
+        while len(self._scripts) > MAX_SCRIPTS:
+            self._scripts.popitem(last=False)
+        return script
 
     def _project(self, root: str | None) -> Any:
         key = root or ""
@@ -64,11 +96,16 @@ class JediEngine:
             self._projects[key] = project
         return project
 
-    def warm_up(self) -> None:
-        """Parse lionagi's public API once so the first real completion is not the cold one."""
-        script = self.script("import lionagi\nlionagi.Branch().", None, None)
-        for completion in script.complete(2, len("lionagi.Branch().")):
-            completion.type  # noqa: B018 - infers each name once, filling jedi's caches
+    def prepare(self, text: str, path: str | None, root: str | None) -> None:
+        """Parse a document that was just opened, so its first request finds it parsed."""
+
+        def parse() -> None:
+            try:
+                self.script(text, path, root)
+            except Exception:
+                log.exception("jedi could not parse %s", path)
+
+        self._thread.submit(parse)
 
     def close(self) -> None:
         self._thread.shutdown(wait=False, cancel_futures=True)

@@ -34,7 +34,7 @@ class Shared:
 
     async def _warm_up(self) -> None:
         try:
-            await asyncio.gather(self.analyzer.warm_up(), self.jedi.run(self.jedi.warm_up))
+            await self.analyzer.warm_up()
         except Exception:
             log.exception("warm-up failed (the server still works, the first requests are slower)")
 

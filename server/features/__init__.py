@@ -18,9 +18,11 @@ def register_all(server: PlaygroundServer) -> None:
         hover,
         signature,
         symbols,
+        sync,
     )
 
     for module in (
+        sync,
         diagnostics,
         completion,
         hover,

@@ -117,34 +117,6 @@ def _result_id(text: str) -> str:
 def register(server: PlaygroundServer) -> None:
     scheduler = server.diagnostics
 
-    @server.feature(types.INITIALIZED)
-    def initialized(ls: PlaygroundServer, params: types.InitializedParams) -> None:
-        text_caps = ls.client_capabilities.text_document
-        scheduler.pull = text_caps is not None and text_caps.diagnostic is not None
-        ls.shared.start_warm_up()
-
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: PlaygroundServer, params: types.DidOpenTextDocumentParams) -> None:
-        document = params.text_document
-        if is_python(document.uri, document.language_id):
-            scheduler.schedule(document.uri, delay=0)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: PlaygroundServer, params: types.DidChangeTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        document = ls.workspace.text_documents.get(uri)
-        if document is not None and is_python(uri, document.language_id):
-            scheduler.schedule(uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: PlaygroundServer, params: types.DidCloseTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        scheduler.forget(uri)
-        if not scheduler.pull:
-            ls.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
-            )
-
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
         types.DiagnosticOptions(
