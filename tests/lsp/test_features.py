@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcRequestCancelled
 from pytest_lsp import client_capabilities
 
 from tests.lsp.harness import (
@@ -296,3 +299,34 @@ async def test_clients_that_pull_get_diagnostics_by_pull_and_none_pushed(
         )
         assert uri not in puller.published.by_uri
         await stop_client(puller)
+
+
+async def test_cancel_request_drops_work_that_has_not_started(client: Client) -> None:
+    big = "".join(f"def function_{i}(a, b):\n    return a + b * {i}\n\n" for i in range(6000))
+    big_uri = open_document(client, big)
+    small_uri = open_document(client, "import os\nos.pa\n")
+    # pytest-lsp's *_async helpers send nothing until awaited; pygls's
+    # send_request writes at once, so the three messages go out in this order.
+    # Document symbols of a large new file keep the jedi thread busy for a while...
+    symbols = asyncio.wrap_future(
+        client.protocol.send_request(
+            types.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
+            types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=big_uri)),
+        )
+    )
+    # ...so this completion waits in line, and is cancelled before it starts.
+    completion = asyncio.wrap_future(
+        client.protocol.send_request(
+            types.TEXT_DOCUMENT_COMPLETION,
+            types.CompletionParams(
+                text_document=types.TextDocumentIdentifier(uri=small_uri), position=pos(1, 5)
+            ),
+            msg_id="cancel-me",
+        )
+    )
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="cancel-me"))
+    with pytest.raises(JsonRpcRequestCancelled):
+        await completion
+    listed = await symbols
+    assert listed is not None
+    assert len(listed) == 6000
