@@ -1,4 +1,4 @@
-"""The `lionagi-playground` command line: `lsp`, `run`, `setup` (and later `serve`, `image`)."""
+"""The `lionagi-playground` command line: `lsp`, `run`, `setup`, `image` (and later `serve`)."""
 
 from __future__ import annotations
 
@@ -61,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     setup = commands.add_parser("setup", help="build the runtime environment user code runs with")
     setup.add_argument("--runtime", type=Path, help="where to build it")
     setup.add_argument("--python", help="the base Python (default: the system's python3)")
+
+    image = commands.add_parser(
+        "image", help="build the docker backend's sandbox image (starts dockerd if needed)"
+    )
+    from lionagi_playground.sandbox.cli_image import add_arguments as add_image_arguments
+
+    add_image_arguments(image)
     return parser
 
 
@@ -84,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from lionagi_playground.sandbox.cli_run import main as run_main
 
         return run_main(args)
+    if args.command == "image":
+        from lionagi_playground.sandbox.cli_image import main as image_main
+
+        return image_main(args)
     if args.command == "lsp":
         from lionagi_playground.server.main import run_stdio, run_websocket
 

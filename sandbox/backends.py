@@ -1,4 +1,4 @@
-"""Choosing a backend by name: bubblewrap (the default) today, docker once it exists."""
+"""Choosing a backend by name: bubblewrap (the default, no daemon) or docker (a warm pool)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ def make_backend(name: str = DEFAULT_BACKEND, runtime_root: Path | None = None) 
     if name == "bubblewrap":
         from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
 
-        backend = BubblewrapBackend(runtime_root)
+        backend: Backend = BubblewrapBackend(runtime_root)
     elif name == "docker":
-        raise BackendUnavailableError("the docker backend is not available yet (issue 3)")
+        from lionagi_playground.sandbox.docker_backend import DockerBackend
+
+        backend = DockerBackend(runtime_root)
     else:
         raise BackendUnavailableError(f"unknown backend {name!r}; known: {', '.join(BACKENDS)}")
     reason = backend.unavailable_reason()

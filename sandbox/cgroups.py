@@ -269,6 +269,36 @@ class CgroupHost:
         return found
 
 
+def cgroup_of(pid: int) -> RunCgroup | None:
+    """A read view of the cgroup `pid` is in (another manager's, e.g. a Docker container's).
+
+    None when its controllers are not all mounted here, or the process is gone.
+    """
+    lines = _read(Path(f"/proc/{pid}/cgroup")).splitlines()
+    paths = {}
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        for controller in controllers.split(",") if controllers else [""]:
+            paths[controller] = path
+    mounts = _mounts()
+    if "" in paths and paths.get("memory") is None:
+        for point, fstype, _ in mounts:
+            if fstype == "cgroup2":
+                directory = Path(point) / paths[""].lstrip("/")
+                if directory.is_dir():
+                    return RunCgroup(2, dict.fromkeys(V2_CONTROLLERS, directory))
+        return None
+    dirs: dict[str, Path] = {}
+    for controller in V1_CONTROLLERS:
+        for point, fstype, options in mounts:
+            if fstype == "cgroup" and controller in options.split(",") and controller in paths:
+                dirs[controller] = Path(point) / paths[controller].lstrip("/")
+                break
+    if set(dirs) != set(V1_CONTROLLERS) or not all(d.is_dir() for d in dirs.values()):
+        return None
+    return RunCgroup(1, dirs)
+
+
 def _probe(parent: Path) -> None:
     """Raise unless we may create (and remove) a child cgroup here."""
     probe = parent / f"probe-{os.getpid()}"

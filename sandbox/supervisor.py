@@ -1,9 +1,11 @@
 """Supervising one sandboxed process: live output, the wall clock, the output cap, usage, exit.
 
-Backend-neutral: it is given a spawned process (pid and pipes) and a `Containment` that can
-measure and kill the run's whole tree and release what the backend set up. It guarantees
-the event order of `events.py` and that, by the time `Exit` is delivered, nothing of the run
-is left: the tree is killed, the process reaped, the containment released.
+Backend-neutral: it is given a spawned process (pid and pipes), a `Containment` that can
+measure and kill the run's whole tree and release what the backend set up, and optionally a
+`Root` (how to wait for the process whose end is the run's end: our own child by default, a
+process inside a container for Docker). It guarantees the event order of `events.py` and
+that, by the time `Exit` is delivered, nothing of the run is left: the tree is killed, the
+process reaped, the containment released.
 """
 
 from __future__ import annotations
@@ -55,6 +57,66 @@ class Containment(Protocol):
 
 
 @dataclass(frozen=True)
+class Ended:
+    """How the root process ended: its exit code as `os.waitstatus_to_exitcode` gives it
+    (negative for a signal), and what it used as far as it knows."""
+
+    code: int
+    cpu_ms: int = 0
+    max_rss_bytes: int = 0
+
+
+class Root(Protocol):
+    """The process whose end is the run's end."""
+
+    async def wait(self) -> Ended:
+        """Until it ends (cancellable)."""
+
+    def kill(self) -> None:
+        """SIGKILL it directly: the last resort after the tree kill (idempotent)."""
+
+    async def collect(self) -> Ended:
+        """Its end once it was killed; must return."""
+
+
+class ProcessRoot:
+    """Our own child process: waited for with a pidfd, reaped with wait4 (for its rusage)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    async def wait(self) -> Ended:
+        loop = asyncio.get_running_loop()
+        pidfd = os.pidfd_open(self.pid)
+        exited: asyncio.Future[None] = loop.create_future()
+        loop.add_reader(pidfd, _resolve, exited)
+        try:
+            await exited
+        finally:
+            loop.remove_reader(pidfd)
+            os.close(pidfd)
+        # The pidfd said it exited: this wait does not block.
+        _, status, usage = os.wait4(self.pid, os.WNOHANG)  # noqa: ASYNC222
+        return _ended(status, usage)
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+
+    async def collect(self) -> Ended:
+        _, status, usage = await asyncio.to_thread(os.wait4, self.pid, 0)
+        return _ended(status, usage)
+
+
+def _ended(status: int, usage: resource.struct_rusage) -> Ended:
+    return Ended(
+        os.waitstatus_to_exitcode(status),
+        int((usage.ru_utime + usage.ru_stime) * 1000),
+        usage.ru_maxrss * 1024,
+    )
+
+
+@dataclass(frozen=True)
 class Spawned:
     """The spawned root process and our ends of its standard streams (non-blocking)."""
 
@@ -74,8 +136,10 @@ class SupervisedRun:
         limits: Limits,
         nonce: str,
         stdin_text: str | None,
+        root: Root | None = None,
     ) -> None:
         self._spawned = spawned
+        self._root: Root = root if root is not None else ProcessRoot(spawned.pid)
         self._containment = containment
         self._limits = limits
         self._stdin_text = stdin_text
@@ -88,7 +152,7 @@ class SupervisedRun:
         self._stdin_lock = asyncio.Lock()
         self._stdin_wait: asyncio.Future[None] | None = None
         self._eof: dict[Stream, asyncio.Future[None]] = {}
-        self._wait_status: tuple[int, resource.struct_rusage] | None = None
+        self._ended: Ended | None = None
         self._task: asyncio.Task[None] | None = None
         self._held: Output | None = None
         self._flush_timer: asyncio.TimerHandle | None = None
@@ -165,19 +229,8 @@ class SupervisedRun:
         return (("stdout", self._spawned.stdout), ("stderr", self._spawned.stderr))
 
     async def _reap(self) -> None:
-        """Wait for the root process to exit, without blocking the loop (pidfd)."""
-        loop = asyncio.get_running_loop()
-        pidfd = os.pidfd_open(self._spawned.pid)
-        exited: asyncio.Future[None] = loop.create_future()
-        loop.add_reader(pidfd, _resolve, exited)
-        try:
-            await exited
-        finally:
-            loop.remove_reader(pidfd)
-            os.close(pidfd)
-        # The pidfd said it exited: this wait does not block.
-        _, status, usage = os.wait4(self._spawned.pid, os.WNOHANG)  # noqa: ASYNC222
-        self._wait_status = (status, usage)
+        """Wait for the root process to exit, without blocking the loop."""
+        self._ended = await self._root.wait()
         self._state = RunState.FINISHED
 
     def _on_readable(self, stream: Stream, fd: int) -> None:
@@ -243,9 +296,8 @@ class SupervisedRun:
             asyncio.get_running_loop().call_later(KILL_GRACE_S, self._kill_root)
 
     def _kill_root(self) -> None:
-        if self._wait_status is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._spawned.pid, signal.SIGKILL)
+        if self._ended is None:
+            self._root.kill()
 
     async def _sample(self) -> None:
         probe = self._containment.probe
@@ -302,30 +354,26 @@ class SupervisedRun:
         self._close_stdin()
         for stream, fd in self._pipes():
             self._close_reader(stream, fd)
-        if self._wait_status is None:
+        if self._ended is None:
             self._kill_root()
-            _, status, usage = await asyncio.to_thread(os.wait4, self._spawned.pid, 0)
-            self._wait_status = (status, usage)
+            self._ended = await self._root.collect()
         self._state = RunState.FINISHED
         await self._containment.release()
 
     # -- the verdict -----------------------------------------------------------------------
 
     def _exit_event(self) -> Exit:
-        assert self._wait_status is not None
-        status, usage = self._wait_status
+        assert self._ended is not None
+        ended = self._ended
         probe = self._containment.probe
-        verdict, code, number, message = self._verdict(
-            os.waitstatus_to_exitcode(status), probe.oom_kills() > 0
-        )
-        cpu_ms = max(probe.cpu_ns() // 1_000_000, int((usage.ru_utime + usage.ru_stime) * 1000))
+        verdict, code, number, message = self._verdict(ended.code, probe.oom_kills() > 0)
         return Exit(
             verdict,
             code,
             number,
             elapsed_ms=int((time.monotonic() - self._started) * 1000),
-            cpu_ms=cpu_ms,
-            max_memory_bytes=max(probe.peak_memory_bytes(), usage.ru_maxrss * 1024),
+            cpu_ms=max(probe.cpu_ns() // 1_000_000, ended.cpu_ms),
+            max_memory_bytes=max(probe.peak_memory_bytes(), ended.max_rss_bytes),
             message=message,
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,9 +12,16 @@ import pytest
 CLI = [sys.executable, "-m", "lionagi_playground", "run"]
 
 
-def run_cli(path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def run_cli(
+    path: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*CLI, str(path), *args], input=stdin, capture_output=True, text=True, timeout=120
+        [*CLI, str(path), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env} if env else None,
     )
 
 
@@ -57,8 +65,9 @@ def test_stdin_and_sibling_files(tmp_path: Path) -> None:
 def test_refusals(tmp_path: Path) -> None:
     program = tmp_path / "main.py"
     program.write_text("print(1)\n")
-    docker = run_cli(program, "--backend", "docker")
+    nowhere = {"DOCKER_HOST": f"unix://{tmp_path}/no-daemon.sock"}
+    docker = run_cli(program, "--backend", "docker", env=nowhere)
     assert docker.returncode == 3
-    assert "not available yet" in docker.stderr
+    assert "no Docker daemon answers" in docker.stderr
     assert run_cli(tmp_path / "missing.py").returncode == 2
     assert run_cli(program, "--timeout", "-1").returncode == 2
