@@ -6,12 +6,12 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8765
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck typecheck-runtime bench setup install system-deps clean
+.PHONY: run test test-fast lint typecheck typecheck-runtime bench setup image install system-deps clean
 
 run: setup
 	$(BIN)/lionagi-playground lsp --ws $(HOST):$(PORT)
 
-test: setup lint typecheck typecheck-runtime
+test: setup image lint typecheck typecheck-runtime
 	$(BIN)/pytest -q
 
 test-fast: install
@@ -34,6 +34,10 @@ bench: setup
 
 setup: install
 	$(BIN)/lionagi-playground setup
+
+# The docker backend's image (starts dockerd when none runs; skipped when up to date).
+image: setup
+	$(BIN)/lionagi-playground image
 
 install: $(STAMP)
 

@@ -75,6 +75,8 @@ class PoolContainer:
     """The agent's pid on the host (pid 1 inside)."""
     pidfd: int
     cgroup: RunCgroup | None
+    stream: Any = None
+    """docker-py's file object over `sock`: it holds a reference that keeps `sock` open."""
     closed: bool = field(default=False)
 
     def alive(self) -> bool:
@@ -106,6 +108,8 @@ class PoolContainer:
             self.closed = True
             os.close(self.pidfd)
             with contextlib.suppress(OSError):
+                if self.stream is not None:
+                    self.stream.close()
                 self.sock.close()
 
 
@@ -131,6 +135,10 @@ class ContainerPool:
         self.pool_id = os.urandom(6).hex()
         self.created = 0
         """How many containers this pool has created (tests and the benchmark read it)."""
+        self.served: list[str] = []
+        """The containers that served a run, in order: each must be gone once removed."""
+        self.peak_total = 0
+        """The most containers the pool ever held at once (never above `max_containers`)."""
         self._warm: list[PoolContainer] = []
         self._busy: set[str] = set()
         self._creating = 0
@@ -177,6 +185,7 @@ class ContainerPool:
             self._discard(container)
         await self._until(lambda: self.total < self.max_containers)
         self._creating += 1
+        self._count()
         try:
             container = await self._create(shape)
         finally:
@@ -188,6 +197,7 @@ class ContainerPool:
 
     def retire(self, container: PoolContainer) -> None:
         """The run is over: destroy its container (in the background) and refill."""
+        self.served.append(container.id)
         self._busy.discard(container.id)
         self._discard(container)
         self._refill()
@@ -206,6 +216,10 @@ class ContainerPool:
     async def settled(self) -> None:
         """Until no container is being created or removed."""
         await self._until(lambda: self._creating == 0 and self._removing == 0)
+
+    async def removed(self) -> None:
+        """Until every container let go of so far is removed."""
+        await self._until(lambda: self._removing == 0)
 
     async def exit_code(self, container: PoolContainer, timeout_s: float = DEATH_WAIT_S) -> int:
         """The container's exit code once it stopped (137 when Docker cannot say in time)."""
@@ -240,6 +254,7 @@ class ContainerPool:
         ):
             self._creating += 1
             self._creating_warm += 1
+            self._count()
             self._spawn(self._add_warm())
 
     async def _add_warm(self) -> None:
@@ -277,18 +292,21 @@ class ContainerPool:
             self._refill()
 
     async def _create(self, shape: Shape) -> PoolContainer:
-        container_id, sock, pid = await self._call(self._create_blocking, shape)
+        container_id, stream, pid = await self._call(self._create_blocking, shape)
         try:
             pidfd = os.pidfd_open(pid)
         except OSError as error:
             await self._call(_remove_container, self.client, container_id)
-            sock.close()
+            stream.close()
+            stream._sock.close()
             raise RunStartError(f"the sandbox container exited at once: {error}") from error
         self.created += 1
         # Docker keeps one cgroup per container (per v1 controller) on this host.
-        return PoolContainer(container_id, shape, sock, pid, pidfd, cgroup_of(pid))
+        return PoolContainer(
+            container_id, shape, stream._sock, pid, pidfd, cgroup_of(pid), stream=stream
+        )
 
-    def _create_blocking(self, shape: Shape) -> tuple[str, socket.socket, int]:
+    def _create_blocking(self, shape: Shape) -> tuple[str, Any, int]:
         api = self.client.api
         created = api.create_container(
             self.image,
@@ -304,19 +322,24 @@ class ContainerPool:
         )
         container_id = str(created["Id"])
         try:
-            response = api.attach_socket(
+            stream = api.attach_socket(
                 container_id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
             )
-            sock: socket.socket = response._sock
-            sock.settimeout(None)  # a run may print nothing for minutes
+        except BaseException:
+            _remove_container(self.client, container_id)
+            raise
+        try:
+            stream._sock.settimeout(None)  # a run may print nothing for minutes
             api.start(container_id)
             pid = int(api.inspect_container(container_id)["State"]["Pid"])
             if pid <= 0:
                 raise RunStartError("the sandbox container stopped as soon as it started")
         except BaseException:
             _remove_container(self.client, container_id)
+            stream.close()
+            stream._sock.close()
             raise
-        return container_id, sock, pid
+        return container_id, stream, pid
 
     def _sweep_once(self) -> None:
         """Remove containers left by pools of processes that no longer exist (a crash)."""
@@ -345,6 +368,9 @@ class ContainerPool:
         task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def _count(self) -> None:
+        self.peak_total = max(self.peak_total, self.total)
 
     def _notify(self) -> None:
         """Wake every `_until` waiter to look at the counts again."""

@@ -4,7 +4,9 @@
 set -euo pipefail
 
 # bubblewrap + util-linux (setpriv, unshare, prlimit) + libseccomp2: the sandbox.
-packages=(python3 python3-venv python3-pip bubblewrap util-linux libseccomp2)
+# docker.io (dockerd, containerd, runc) + debootstrap: the docker backend and its image,
+# built from the Debian mirror when no image registry answers.
+packages=(python3 python3-venv python3-pip bubblewrap util-linux libseccomp2 docker.io debootstrap)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

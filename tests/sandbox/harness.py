@@ -20,6 +20,8 @@ from lionagi_playground.sandbox import (
     Stats,
 )
 from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
+from lionagi_playground.sandbox.docker_backend import DockerBackend
+from lionagi_playground.sandbox.docker_pool import POOL_LABEL
 
 GRACE_S = 20.0
 """How long past its own timeout a run may take to report its exit before a test fails."""
@@ -112,4 +114,38 @@ def owned_files(root: Path, uids: range) -> list[Path]:
                     found.append(path)
             except OSError:
                 continue
+    return found
+
+
+async def docker_leftovers(backend: Backend) -> list[str]:
+    """What is left of finished docker runs: containers not removed, processes in them.
+
+    Every container that served a run must be gone once the pool's removals are done, and
+    no host process may still sit in one of their cgroups.
+    """
+    if not isinstance(backend, DockerBackend):
+        return []
+    pool = backend.pool
+    await asyncio.wait_for(pool.removed(), GRACE_S)
+    served = set(pool.served)
+    found = [f"busy container count {pool.busy}"] if pool.busy else []
+    listed = await asyncio.to_thread(
+        pool.client.api.containers, all=True, filters={"label": POOL_LABEL}
+    )
+    found += [f"container {item['Id'][:12]}" for item in listed if item["Id"] in served]
+    found += await asyncio.to_thread(_processes_in, served)
+    return found
+
+
+def _processes_in(containers: set[str]) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            groups = (entry / "cgroup").read_text()
+        except OSError:
+            continue
+        if any(container_id in groups for container_id in containers):
+            found.append(f"process {entry.name} in a finished run's container")
     return found

@@ -22,9 +22,11 @@ from lionagi_playground.sandbox import Backend, Display, Limits, Output
 from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
 from lionagi_playground.sandbox.bubblewrap_command import BASE_ENV
 from lionagi_playground.sandbox.display import NONCE_ENV
+from lionagi_playground.sandbox.docker_backend import DockerBackend
 from lionagi_playground.sandbox.runtimes import PYTHON_ENV
 from tests.sandbox.harness import (
     Result,
+    docker_leftovers,
     leftover_cgroups,
     owned_files,
     run_files,
@@ -246,12 +248,15 @@ def _accepted(server: socket.socket) -> bool:
 
 
 def _has_cgroups(backend: Backend) -> bool:
+    if isinstance(backend, DockerBackend):
+        return True  # every container has its own cgroup
     return isinstance(backend, BubblewrapBackend) and backend.cgroups is not None
 
 
 async def _assert_host_clean(backend: Backend, port: int) -> None:
     assert run_uid_processes(backend) == []
     assert leftover_cgroups(backend) == []
+    assert await docker_leftovers(backend) == []
     with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port), 2):
         pass
     if isinstance(backend, BubblewrapBackend) and backend.uid_range is not None:
