@@ -109,12 +109,14 @@ def build_launch(parts: CommandParts) -> Launch:
         return str(fd)
 
     bwrap = ["bwrap", *_namespaces(parts.limits), *_system_mounts(parts.etc_dir)]
-    for tree in parts.runtime.mounts:
-        source = parts.staged.get(tree, tree)
-        bwrap += ["--ro-bind", str(source), str(tree)]
     disk = str(parts.limits.disk_bytes)
     bwrap += ["--size", disk, "--perms", "1777", "--tmpfs", "/tmp"]
     bwrap += ["--size", disk, "--perms", "0755", "--tmpfs", str(WORKSPACE)]
+    # After the tmpfs mounts, so that a runtime environment kept under /tmp
+    # (a CI cache, a test's temporary home) is not hidden by the sandbox's /tmp.
+    for tree in parts.runtime.mounts:
+        source = parts.staged.get(tree, tree)
+        bwrap += ["--ro-bind", str(source), str(tree)]
     made: set[PurePosixPath] = set()
     for path, fd in sorted(parts.file_fds.items()):
         for parent in reversed(path.parents[:-1]):

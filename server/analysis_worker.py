@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 HEADER = struct.Struct(">I")
 
+FULL_ANALYSIS_LIMIT = 1_000_000
+"""Characters past which an open document gets only its syntax checked."""
+
 
 def read_frame(stream: BinaryIO) -> object | None:
     header = stream.read(HEADER.size)
@@ -53,7 +56,12 @@ def main() -> None:
     while (job := read_frame(jobs)) is not None:
         job_id, text, filename = cast(tuple[int, str, str], job)
         try:
-            findings = analyze(text, cast("Knowledge | None", knowledge), filename)
+            findings = analyze(
+                text,
+                cast("Knowledge | None", knowledge),
+                filename,
+                full_analysis_limit=FULL_ANALYSIS_LIMIT,
+            )
         except Exception as error:  # analyze() isolates checks; this is a last resort
             findings = ()
             print(f"analysis worker: {error!r}", file=sys.stderr)

@@ -9,7 +9,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Protocol, cast
 
 from lionagi_playground.server.analysis import complexity, flakes, security, style, syntax
-from lionagi_playground.server.analysis.findings import Finding
+from lionagi_playground.server.analysis.findings import Finding, Severity, Span
 from lionagi_playground.server.analysis.source import Source
 
 if TYPE_CHECKING:
@@ -35,11 +35,23 @@ class _Rules(Protocol):
 
 
 def analyze(
-    text: str, knowledge: Knowledge | None = None, filename: str = "<playground>"
+    text: str,
+    knowledge: Knowledge | None = None,
+    filename: str = "<playground>",
+    *,
+    full_analysis_limit: int | None = None,
 ) -> tuple[Finding, ...]:
-    """All findings for `text`, sorted by position. Never raises for any text."""
+    """All findings for `text`, sorted by position. Never raises for any text.
+
+    Past `full_analysis_limit` characters only the syntax is checked, and a
+    notice says so: pyflakes on a generated file of megabytes can take a
+    minute, and the editor must stay responsive.
+    """
     source = Source(text, filename)
     findings = _run("syntax", syntax.check, source)
+    if full_analysis_limit is not None and len(text) > full_analysis_limit:
+        findings.append(_large_file_notice(len(text), full_analysis_limit))
+        return tuple(findings)
     if not _parses(source):
         return tuple(findings)
     for name, check in TREE_CHECKS:
@@ -49,6 +61,19 @@ def analyze(
         findings.extend(_run("lionagi", lambda parsed: rules.check(parsed, knowledge), source))
     findings.sort(key=_order)
     return tuple(findings)
+
+
+def _large_file_notice(size: int, limit: int) -> Finding:
+    return Finding(
+        span=Span(0, 0, 0, 0),
+        severity=Severity.INFORMATION,
+        source="playground",
+        code="large-file",
+        message=(
+            f"This file has {size:,} characters; past {limit:,} only its syntax is checked "
+            "(pyflakes, complexity, style and the lionagi rules are skipped)."
+        ),
+    )
 
 
 def _run(name: str, check: Check, source: Source) -> list[Finding]:

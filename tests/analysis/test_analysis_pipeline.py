@@ -150,3 +150,16 @@ def test_findings_are_a_sorted_tuple() -> None:
     keys = [(f.span.line, f.span.col, f.span.end_line, f.span.end_col) for f in findings]
     assert keys == sorted(keys)
     assert [f.code for f in findings] == ["F401", "F401", "F821", "E711", "W291"]
+
+
+def test_past_the_full_analysis_limit_only_syntax_is_checked() -> None:
+    text = "import os\nprint(undefined_name)\n"
+    full = pipeline.analyze(text, full_analysis_limit=len(text))
+    assert {f.code for f in full} == {"F401", "F821"}
+
+    limited = pipeline.analyze(text, full_analysis_limit=len(text) - 1)
+    assert [(f.source, f.code) for f in limited] == [("playground", "large-file")]
+    assert f"{len(text):,} characters" in limited[0].message
+
+    broken = pipeline.analyze(text + "def f(:\n", full_analysis_limit=10)
+    assert {f.code for f in broken} == {"E999", "large-file"}

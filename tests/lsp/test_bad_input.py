@@ -170,9 +170,14 @@ async def test_a_5_mb_file_then_a_completion_answers(client: Client) -> None:
     )
     assert isinstance(result, types.CompletionList)
     assert "path" in {item.label for item in result.items}
-    # The big file is still analysed (redefinitions are reported), eventually.
-    diagnostics = await client.published.wait(big_uri, version=1, within=120)
-    assert any(d.source == "pyflakes" for d in diagnostics)
+    # The big file's syntax is checked, and a notice says that is all.
+    diagnostics = await client.published.wait(big_uri, version=1)
+    assert [(d.source, d.code) for d in diagnostics] == [("playground", "large-file")]
+    assert diagnostics[0].severity == types.DiagnosticSeverity.Information
+
+    change_document(client, big_uri, 2, text + "def broken(:\n")
+    diagnostics = await client.published.wait(big_uri, version=2)
+    assert ("syntax", "E999") in {(d.source, d.code) for d in diagnostics}
 
 
 async def test_every_prefix_of_a_file_is_handled(client: Client) -> None:
