@@ -78,6 +78,9 @@ class _Worker:
             for future in self.pending.values():
                 if not future.done():
                     future.set_exception(WorkerGoneError("the analysis worker exited"))
+                    # Its waiter may have given up already (timeout, cancel):
+                    # mark the exception seen so asyncio does not log it.
+                    future.exception()
             self.pending.clear()
 
     def alive(self) -> bool:
