@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
+import attrs
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
@@ -20,6 +22,30 @@ from lionagi_playground.server.shared import Shared
 log = logging.getLogger(__name__)
 
 SERVER_NAME = "lionagi-playground"
+
+
+@attrs.define
+class RawRequest:
+    """A `playground/*` request with its params exactly as sent (JSON values).
+
+    pygls turns the params of methods it does not know into namedtuples, which renames keys
+    that are not identifiers (a file called `main.py` becomes `_0`); the run methods read
+    their params from the JSON itself.
+    """
+
+    id: int | str
+    method: str
+    params: Any
+    jsonrpc: str = "2.0"
+
+
+@attrs.define
+class RawNotification:
+    """A `playground/*` notification with its params exactly as sent (see `RawRequest`)."""
+
+    method: str
+    params: Any
+    jsonrpc: str = "2.0"
 
 
 @dataclass(frozen=True)
@@ -40,11 +66,41 @@ class SessionProtocol(LanguageServerProtocol):
       for ever).
     - `exit` ends this session rather than the process when the process serves
       other sessions too (the WebSocket endpoint).
+    - `playground/*` messages keep their params as plain JSON (`RawRequest`), and a handler
+      may ask to be called once its response is written (`after_response`): a run's
+      notifications must not overtake the `{runId}` they refer to.
     """
 
     on_exit: Callable[[], None] | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._after_response: dict[int | str, list[Callable[[], None]]] = {}
+
+    def after_response(self, callback: Callable[[], None]) -> None:
+        """Call `callback` right after the response to the request being handled is written."""
+        msg_id = self.msg_id
+        if msg_id is None:
+            callback()
+        else:
+            self._after_response.setdefault(msg_id, []).append(callback)
+
+    def _send_response(
+        self, msg_id: int | str, result: Any | None = None, error: types.ResponseError | None = None
+    ) -> None:
+        try:
+            super()._send_response(msg_id, result, error)
+        finally:
+            for callback in self._after_response.pop(msg_id, ()):
+                callback()
+
     def structure_message(self, data: dict[str, Any]) -> Any:
+        method, msg_id = data.get("method"), data.get("id")
+        if isinstance(method, str) and method.startswith("playground/") and "jsonrpc" in data:
+            if "id" not in data:
+                return RawNotification(method, data.get("params"), data["jsonrpc"])
+            if isinstance(msg_id, int | str):
+                return RawRequest(msg_id, method, data.get("params"), data["jsonrpc"])
         try:
             return super().structure_message(data)
         except JsonRpcException as error:
@@ -112,6 +168,8 @@ class PlaygroundServer(LanguageServer):
             protocol_cls=SessionProtocol,
         )
         self.shared = shared
+        self.session_id = secrets.token_hex(6)
+        """Names this session to the sandbox scheduler: one active run per session."""
         self.diagnostics = DiagnosticsScheduler(self)
         features.register_all(self)
 
@@ -124,5 +182,6 @@ class PlaygroundServer(LanguageServer):
             log.error("%s", error)
 
     def close(self) -> None:
-        """Forget this session's pending work (the connection is gone)."""
+        """Forget this session's pending work (the connection is gone); cancel its runs."""
         self.diagnostics.close()
+        self.shared.runs.end_session(self.session_id)

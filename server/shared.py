@@ -1,4 +1,4 @@
-"""The state every session in the process shares: runtime environment, analyzer, jedi."""
+"""The state every session in the process shares: runtime environment, analyzer, jedi, runs."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from lionagi_playground.runtime_env import RuntimeEnv, find_runtime_env
 from lionagi_playground.server.analyzer import Analyzer
 from lionagi_playground.server.jedi_engine import JediEngine
+from lionagi_playground.server.runs import RunService
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,8 @@ class Shared:
             )
         self.analyzer = Analyzer(self.runtime_env)
         self.jedi = JediEngine(self.runtime_env)
+        # Cheap: the sandbox backend and its scheduler are made on the first run.
+        self.runs = RunService(runtime)
         self._warm: asyncio.Task[None] | None = None
 
     def start_warm_up(self) -> None:

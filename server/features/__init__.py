@@ -16,6 +16,7 @@ def register_all(server: PlaygroundServer) -> None:
         diagnostics,
         formatting,
         hover,
+        run,
         signature,
         symbols,
         sync,
@@ -31,5 +32,6 @@ def register_all(server: PlaygroundServer) -> None:
         symbols,
         code_actions,
         formatting,
+        run,
     ):
         module.register(server)

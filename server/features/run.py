@@ -1,0 +1,129 @@
+"""Runs over LSP: `playground/run`, `/stdin`, `/cancel` and the `playground.run` command.
+
+Thin handlers: params are read by `run_params`, the workspace by `run_workspace`, and the run
+itself belongs to the process-wide `RunService`, which sends the run's notifications.
+
+Pressing Run again while a run is active restarts: the new run replaces the session's current
+one, which ends with status `cancelled` (what Replit's Run button and Jupyter's "restart and
+run" do; refusing would make the client cancel and wait first).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+
+from lionagi_playground.sandbox import InvalidRequestError, RunRequest, SandboxError, clamp
+from lionagi_playground.server.run_params import (
+    RunParams,
+    RunParamsError,
+    cancel_params,
+    run_params,
+    stdin_params,
+)
+from lionagi_playground.server.run_protocol import CANCEL, RUN, RUN_COMMAND, STDIN, lsp_run_started
+from lionagi_playground.server.run_workspace import Workspace, document_workspace
+from lionagi_playground.server.runs import UnknownRunError
+
+if TYPE_CHECKING:
+    from lionagi_playground.server.session import PlaygroundServer
+
+log = logging.getLogger(__name__)
+
+
+class RunRefusedError(JsonRpcException):
+    """The request was fine but the sandbox cannot take it now (queue full, no backend)."""
+
+    CODE = types.LSPErrorCodes.RequestFailed.value
+
+
+@contextlib.contextmanager
+def _answering(method: str) -> Iterator[None]:
+    """Turn what the client got wrong into InvalidParams and refusals into RequestFailed."""
+    try:
+        yield
+    except (RunParamsError, InvalidRequestError, UnknownRunError) as error:
+        raise JsonRpcInvalidParams(f"invalid params for {method}: {error}") from None
+    except SandboxError as error:
+        log.warning("%s refused: %s", method, error)
+        raise RunRefusedError(f"{method} refused: {error}", data={"code": error.code}) from None
+
+
+async def _workspace(ls: PlaygroundServer, params: RunParams) -> Workspace:
+    if params.files is not None:
+        assert params.entry is not None  # run_params names the entry of a `files` run
+        return Workspace(params.files, params.entry)
+    assert params.uri is not None
+    # The open buffers are read here, on the loop; the disk in a thread.
+    open_documents = {doc.uri: doc.source for doc in ls.workspace.text_documents.values()}
+    return await asyncio.to_thread(document_workspace, params.uri, open_documents, params.entry)
+
+
+async def start_run(ls: PlaygroundServer, raw: object, method: str = RUN) -> dict[str, Any]:
+    """Start a run for the session; the `{runId, limits}` result goes out before any event."""
+    runs = ls.shared.runs
+    with _answering(method):
+        params = run_params(raw)
+        workspace = await _workspace(ls, params)
+        request = RunRequest(
+            files=workspace.files,
+            entry=workspace.entry,
+            language=params.language,
+            stdin=params.stdin,
+            limits=clamp(params.limits, runs.maxima),
+            session=ls.session_id,
+        )
+        runs.check_runtime(params.language, request.entry)
+        run = runs.start(request, ls.protocol)
+    ls.protocol.after_response(lambda: runs.release(run.id))
+    log.info("run %s: %s with %d files", run.id, request.entry, len(request.files))
+    return lsp_run_started(run.id, request.limits)
+
+
+def register(server: PlaygroundServer) -> None:
+    @server.feature(RUN)
+    async def run(ls: PlaygroundServer, raw: object) -> dict[str, Any]:
+        return await start_run(ls, raw)
+
+    # pygls resolves a command's annotations when it is called, and PlaygroundServer is only
+    # imported for the type checker: the session is taken as a plain LanguageServer (it is
+    # `server` itself).
+    @server.command(RUN_COMMAND)
+    async def run_command(ls: LanguageServer, *arguments: object) -> dict[str, Any]:
+        if len(arguments) != 1:
+            raise JsonRpcInvalidParams(
+                f"invalid params for {RUN_COMMAND}: arguments must be [params of {RUN}], "
+                f"got {len(arguments)} arguments"
+            )
+        return await start_run(server, arguments[0], RUN_COMMAND)
+
+    @server.feature(STDIN)
+    async def stdin(ls: PlaygroundServer, raw: object) -> None:
+        with _answering(STDIN):
+            params = stdin_params(raw)
+            target = ls.shared.runs.owned(params.run_id, ls.session_id)
+        if params.text:
+            await target.write_stdin(params.text)
+        if params.eof:
+            await target.close_stdin()
+
+    @server.feature(CANCEL)
+    async def cancel(ls: PlaygroundServer, raw: object) -> None:
+        with _answering(CANCEL):
+            params = cancel_params(raw)
+            target = ls.shared.runs.owned(params.run_id, ls.session_id)
+        await target.cancel()
+
+    # `shutdown` is the last request an editor sends: its runs end before it is answered
+    # (over stdio the process exits right after; over WebSocket `close` does the same).
+    @server.feature(types.SHUTDOWN)
+    async def shutdown(ls: PlaygroundServer, params: None) -> None:
+        if (ending := ls.shared.runs.end_session(ls.session_id)) is not None:
+            await ending
