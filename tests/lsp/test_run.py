@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
+import json
 import os
 import textwrap
 import uuid
@@ -24,6 +26,7 @@ import pytest_asyncio
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import client_capabilities
+from websockets.asyncio.client import connect
 
 from lionagi_playground.sandbox import STATUSES
 from tests.lsp.harness import (
@@ -421,42 +424,70 @@ async def test_a_sessions_end_cancels_its_run(
     assert alive == [], f"still running after the session ended: {alive}"
 
 
+@contextlib.asynccontextmanager
+async def every_slot_held(ws_server: WsServer, tmp_path: Path) -> AsyncIterator[None]:
+    """Runs waiting for input in every slot of the server (one per core), released on exit."""
+    holders = [await start_client("ws", ws_server, tmp_path) for _ in range(os.cpu_count() or 1)]
+    held = [
+        await start(holder, files_run("print('holding', flush=True)\ninput()\n"))
+        for holder in holders
+    ]
+    try:
+        for holder, run_id in zip(holders, held, strict=True):
+            await run_log(holder).output(run_id, "holding\n")
+        yield
+    finally:
+        for holder, run_id in zip(holders, held, strict=True):
+            await request(holder, "playground/stdin", {"runId": run_id, "text": "\n"})
+        for holder, run_id in zip(holders, held, strict=True):
+            assert (await run_log(holder).exit(run_id))["status"] == "ok"
+            await stop_client(holder)
+
+
 async def test_queue_positions_under_load(ws_server: WsServer, tmp_path: Path) -> None:
-    """More runs than the server's slots (one per core), from several sessions.
+    """More runs than the server's slots, from several sessions: each waits its turn, told
+    its place, and all complete.
 
     Only over WebSocket: a stdio server has one session, and a session one run.
     """
-    slots = os.cpu_count() or 1
-    sessions = [await start_client("ws", ws_server, tmp_path) for _ in range(slots + 3)]
-    holders, waiters = sessions[:slots], sessions[slots:]
-    try:
-        held = []
-        for session in holders:
-            run_id = await start(session, files_run("print('holding', flush=True)\ninput()\n"))
-            held.append(run_id)
-        for session, run_id in zip(holders, held, strict=True):
-            await run_log(session).output(run_id, "holding\n")
-        # Every slot is taken: each new run waits, one behind the other.
-        queued = []
-        for number, session in enumerate(waiters, start=1):
-            run_id = await start(session, files_run(f"print('queued run {number}')\n"))
+    waiters = [await start_client("ws", ws_server, tmp_path) for _ in range(3)]
+    queued = []
+    async with every_slot_held(ws_server, tmp_path):
+        for number, waiter in enumerate(waiters, start=1):
+            run_id = await start(waiter, files_run(f"print('queued run {number}')\n"))
             queued.append(run_id)
-            assert (await run_log(session).first(run_id, "queue"))["position"] == number
-        for session, run_id in zip(holders, held, strict=True):
-            await request(session, "playground/stdin", {"runId": run_id, "text": "\n"})
-        for number, (session, run_id) in enumerate(zip(waiters, queued, strict=True), start=1):
-            log = run_log(session)
-            end = await log.exit(run_id)
-            assert (end["status"], log.text(run_id)) == ("ok", f"queued run {number}\n")
-            positions = [q["position"] for q in log.of(run_id, "queue")]
-            assert positions == list(range(number, 0, -1))
-            kinds = log.kinds(run_id)
-            assert kinds[: len(positions)] == ["queue"] * len(positions)
-        for session, run_id in zip(holders, held, strict=True):
-            assert (await run_log(session).exit(run_id))["status"] == "ok"
-    finally:
-        for session in sessions:
-            await stop_client(session)
+            assert (await run_log(waiter).first(run_id, "queue"))["position"] == number
+        assert all(run_log(w).of(r, "exit") == [] for w, r in zip(waiters, queued, strict=True))
+    for number, (waiter, run_id) in enumerate(zip(waiters, queued, strict=True), start=1):
+        log = run_log(waiter)
+        end = await log.exit(run_id)
+        assert (end["status"], log.text(run_id)) == ("ok", f"queued run {number}\n")
+        positions = [q["position"] for q in log.of(run_id, "queue")]
+        assert positions == list(range(number, 0, -1))
+        assert log.kinds(run_id)[: len(positions)] == ["queue"] * len(positions)
+        await stop_client(waiter)
+
+
+async def test_the_run_id_comes_before_the_runs_notifications(
+    ws_server: WsServer, tmp_path: Path
+) -> None:
+    """A queued run has its first notification at once; still, the response goes out first."""
+    async with every_slot_held(ws_server, tmp_path), connect(ws_server.url()) as raw:
+        await raw.send(
+            json.dumps(
+                {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+            )
+        )
+        assert json.loads(await raw.recv())["id"] == 1
+        params = files_run("print('after the others')\n")
+        await raw.send(
+            json.dumps({"jsonrpc": "2.0", "id": 2, "method": "playground/run", "params": params})
+        )
+        response = json.loads(await asyncio.wait_for(raw.recv(), WAIT_S))
+        assert response["id"] == 2, response
+        queued = json.loads(await asyncio.wait_for(raw.recv(), WAIT_S))
+        assert queued["method"] == "playground/queue"
+        assert queued["params"] == {"runId": response["result"]["runId"], "position": 1}
 
 
 # -- workspaces ------------------------------------------------------------------------------
