@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import logging
 import os
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator, Sequence
@@ -58,22 +60,48 @@ def default_url() -> str:
     return os.environ.get("DOCKER_HOST") or f"unix://{DEFAULT_SOCKET}"
 
 
-def server_version(url: str, timeout_s: int = 3) -> str | None:
+def server_version(url: str, timeout_s: float = 3.0) -> str | None:
     """The daemon's version when one answers at `url`, else None."""
+    if url.startswith("unix://"):
+        return _unix_version(url.removeprefix("unix://"), timeout_s)
     import docker
     from docker.errors import DockerException
 
     try:
-        client = docker.DockerClient(base_url=url, version="auto", timeout=timeout_s)
-    except DockerException:
+        client = docker.DockerClient(base_url=url, version="auto", timeout=int(timeout_s))
+    except (DockerException, OSError):
         return None
     try:
-        version = client.version().get("Version")
-        return str(version) if version else "unknown"
+        return str(client.version().get("Version") or "unknown")
     except (DockerException, OSError):
         return None
     finally:
         client.close()
+
+
+def _unix_version(path: str, timeout_s: float) -> str | None:
+    """GET /version (unversioned: every daemon answers it) on a local socket.
+
+    Asked directly rather than through docker-py, whose version negotiation leaves a socket
+    behind each time it fails, as it does many times while a daemon starts.
+    """
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(timeout_s)
+            conn.connect(path)
+            conn.sendall(b"GET /version HTTP/1.0\r\nHost: docker\r\n\r\n")
+            reply = b""
+            while chunk := conn.recv(65536):
+                reply += chunk
+    except OSError:
+        return None
+    head, _, body = reply.partition(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.") or b" 200 " not in head.split(b"\r\n", 1)[0] + b" ":
+        return None
+    try:
+        return str(json.loads(body).get("Version") or "unknown")
+    except (ValueError, AttributeError):
+        return None
 
 
 def ensure_daemon(
@@ -83,9 +111,15 @@ def ensure_daemon(
     exec_root: Path | None = None,
     extra_args: Sequence[str] = (),
     dockerd: str = "dockerd",
+    launcher: Sequence[str] = (),
     timeout_s: float = START_TIMEOUT_S,
 ) -> Daemon:
-    """A daemon answering on `socket` (or at `$DOCKER_HOST`), started here when none is."""
+    """A daemon answering on `socket` (or at `$DOCKER_HOST`), started here when none is.
+
+    `launcher` goes before dockerd's command line, e.g. `unshare --net --` for a second,
+    private daemon: one started with `--bridge=none` deletes the host's docker0 bridge,
+    which the first daemon's containers need.
+    """
     remote = os.environ.get("DOCKER_HOST")
     if remote and socket == DEFAULT_SOCKET and remote != f"unix://{socket}":
         version = server_version(remote)
@@ -105,7 +139,12 @@ def ensure_daemon(
         if running is not None:
             # A dockerd is starting (or hung) on this pidfile: wait for it, never start twice.
             return _await_answer(url, running, None, timeout_s)
-        return _start(url, socket, pidfile, data_root, exec_root, extra_args, dockerd, timeout_s)
+        command = [*launcher, dockerd, "--host", url, "--data-root", str(data_root)]
+        command += ["--pidfile", str(pidfile)]
+        if exec_root is not None:
+            command += ["--exec-root", str(exec_root)]
+        tools = [launcher[0], dockerd] if launcher else [dockerd]
+        return _start(url, socket, data_root, tools, [*command, *extra_args], timeout_s)
 
 
 def stop_daemon(daemon: Daemon, timeout_s: float = STOP_TIMEOUT_S) -> None:
@@ -130,26 +169,15 @@ def stop_daemon(daemon: Daemon, timeout_s: float = STOP_TIMEOUT_S) -> None:
 
 
 def _start(
-    url: str,
-    socket: Path,
-    pidfile: Path,
-    data_root: Path,
-    exec_root: Path | None,
-    extra_args: Sequence[str],
-    dockerd: str,
-    timeout_s: float,
+    url: str, socket: Path, data_root: Path, tools: list[str], argv: list[str], timeout_s: float
 ) -> Daemon:
-    binary = shutil.which(dockerd)
-    if binary is None:
+    missing = [name for name in tools if shutil.which(name) is None]
+    if missing:
         raise DockerDaemonError(
-            f"{dockerd} is not installed: run scripts/system-deps.sh (Debian package docker.io)"
+            f"{missing[0]} is not installed: run scripts/system-deps.sh (Debian package docker.io)"
         )
     if os.geteuid() != 0:
         raise DockerDaemonError(f"no Docker daemon answers at {url}, and only root can start one")
-    argv = [binary, "--host", url, "--data-root", str(data_root), "--pidfile", str(pidfile)]
-    if exec_root is not None:
-        argv += ["--exec-root", str(exec_root)]
-    argv += list(extra_args)
     data_root.mkdir(parents=True, exist_ok=True)
     log_path = socket.with_name(f"{socket.stem}-dockerd.log")
     with log_path.open("ab") as out:
@@ -171,7 +199,7 @@ def _await_answer(url: str, pid: int, log_path: Path | None, timeout_s: float) -
     """Poll until the daemon answers, it dies, or the time is up (then say why)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        version = server_version(url, timeout_s=2)
+        version = server_version(url, timeout_s=2.0)
         if version is not None:
             return Daemon(url, version, pid if log_path is not None else None, log_path)
         if not _alive(pid):

@@ -124,10 +124,24 @@ def build_image(
         mark = time.monotonic()
         _docker_build(client, context, tag, base, network, progress)
         steps.append(("build", time.monotonic() - mark))
+    _remove_superseded(client, tag, progress)
     seconds = time.monotonic() - started
     shown = ", ".join(f"{name} {spent:.0f} s" for name, spent in steps)
     progress(f"[image] built {tag} in {seconds:.0f} s ({shown})")
     return BuildReport(tag, built=True, seconds=seconds, steps=tuple(steps))
+
+
+def _remove_superseded(client: Any, tag: str, progress: Progress) -> None:
+    """Remove the sandbox images this one replaces (kept while a container still uses one)."""
+    from docker.errors import APIError
+
+    for image in client.images.list(name=IMAGE_REPOSITORY):
+        old = [t for t in image.tags if t != tag]
+        if old and tag not in image.tags:
+            for name in old:
+                with contextlib.suppress(APIError):
+                    client.images.remove(name)
+                    progress(f"    removed the superseded {name}")
 
 
 def _check_python(env: RuntimeEnv) -> None:

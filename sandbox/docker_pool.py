@@ -107,9 +107,9 @@ class PoolContainer:
         if not self.closed:
             self.closed = True
             os.close(self.pidfd)
+            if self.stream is not None:
+                _close_stream(self.stream)
             with contextlib.suppress(OSError):
-                if self.stream is not None:
-                    self.stream.close()
                 self.sock.close()
 
 
@@ -297,8 +297,7 @@ class ContainerPool:
             pidfd = os.pidfd_open(pid)
         except OSError as error:
             await self._call(_remove_container, self.client, container_id)
-            stream.close()
-            stream._sock.close()
+            _close_stream(stream)
             raise RunStartError(f"the sandbox container exited at once: {error}") from error
         self.created += 1
         # Docker keeps one cgroup per container (per v1 controller) on this host.
@@ -336,8 +335,7 @@ class ContainerPool:
                 raise RunStartError("the sandbox container stopped as soon as it started")
         except BaseException:
             _remove_container(self.client, container_id)
-            stream.close()
-            stream._sock.close()
+            _close_stream(stream)
             raise
         return container_id, stream, pid
 
@@ -414,6 +412,13 @@ def host_config(shape: Shape) -> dict[str, Any]:
         "init": False,
         "auto_remove": False,
     }
+
+
+def _close_stream(stream: Any) -> None:
+    sock = stream._sock  # closing the file object forgets it
+    with contextlib.suppress(OSError):
+        stream.close()
+        sock.close()
 
 
 def _remove_container(client: Any, container_id: str) -> None:
