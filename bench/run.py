@@ -3,12 +3,16 @@
     .venv/bin/python bench/run.py [--rounds 30] [--write docs/benchmarks.md]
 
 1. `print(1)` as bare python (the runtime environment's interpreter), through
-   `lionagi-playground run` (bubblewrap), and through the backend API directly, interleaved
-   round by round so machine noise hits all three alike. Medians and ratios.
-2. 20 concurrent `print(1)` runs through the scheduler: all must succeed.
+   `lionagi-playground run` and the backend API on bubblewrap and on docker, plus two Docker
+   references: a cold container (create, attach, start, wait: what `docker run` does) and
+   an SDK exec into a warm container. Interleaved round by round so machine noise hits all
+   alike. Medians and ratios. The docker API path runs with a warm pool (refilled, and the
+   refill finished, before each sample: the steady state of a server).
+2. 20 concurrent `print(1)` runs through the scheduler, per backend: all must succeed.
 3. The latency of a `print(1)` run while a fork bomb runs in another sandbox, against the
-   same run without it (target: less than 2x).
-Targets (issue 3): bubblewrap at most 25 ms more than bare python.
+   same run without it (target: less than 2x), per backend.
+Targets (issue 3): bubblewrap at most 25 ms more than bare python; the warm Docker pool
+under 80 ms. Needs a Docker daemon and the image (`lionagi-playground image`).
 """
 
 from __future__ import annotations
@@ -22,10 +26,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from lionagi_playground.runtime_env import find_runtime_env
-from lionagi_playground.sandbox import Exit, Limits, RunRequest, Scheduler
+from lionagi_playground.sandbox import Backend, Exit, Limits, RunRequest, Scheduler
 from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
+from lionagi_playground.sandbox.docker_backend import DockerBackend
+from lionagi_playground.sandbox.docker_daemon import ensure_daemon
+from lionagi_playground.sandbox.docker_image import RUNTIME_IN_IMAGE
+from lionagi_playground.sandbox.docker_pool import Shape, host_config
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = str(Path(sys.executable).with_name("lionagi-playground"))
@@ -40,7 +49,13 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-async def api_once(backend: BubblewrapBackend) -> float:
+IMAGE_PYTHON = f"{RUNTIME_IN_IMAGE}/bin/python"
+
+
+async def api_once(backend: Backend) -> float:
+    if isinstance(backend, DockerBackend):
+        await backend.pool.fill()  # the steady state: a warm container, no refill running
+        await backend.pool.settled()
     start = time.perf_counter()
     run = await backend.start(RunRequest({"main.py": PRINT}, "main.py", stdin=""))
     async for event in run.events():
@@ -60,21 +75,80 @@ async def process_once(argv: list[str]) -> float:
     return _ms(start)
 
 
-async def interleaved(backend: BubblewrapBackend, rounds: int, program: Path) -> dict[str, float]:
+def docker_cold(client: Any, image: str) -> float:
+    """A fresh hardened container for print(1): create, attach, start, wait (`docker run`)."""
+    api = client.api
+    start = time.perf_counter()
+    created = api.create_container(
+        image,
+        command=[IMAGE_PYTHON, "-c", "print(1)"],
+        user="1000:1000",
+        host_config=api.create_host_config(**host_config(Shape.of(Limits()))),
+    )
+    stream = api.attach_socket(created["Id"], params={"stdout": 1, "stream": 1})
+    api.start(created["Id"])
+    output = b""
+    while chunk := stream._sock.recv(65536):
+        output += chunk
+    code = api.wait(created["Id"])["StatusCode"]
+    elapsed = _ms(start)
+    sock = stream._sock
+    stream.close()
+    sock.close()
+    api.remove_container(created["Id"], force=True)
+    if code != 0 or not output.endswith(b"1\n"):
+        raise RuntimeError(f"docker run print(1) failed: {code} {output!r}")
+    return elapsed
+
+
+def docker_exec(client: Any, container_id: str) -> float:
+    """An SDK exec of print(1) into a running container (create, start, read, inspect)."""
+    container = client.containers.get(container_id)
+    start = time.perf_counter()
+    code, output = container.exec_run([IMAGE_PYTHON, "-c", "print(1)"], user="1000:1000")
+    elapsed = _ms(start)
+    if code != 0 or output != b"1\n":
+        raise RuntimeError(f"docker exec print(1) failed: {code} {output!r}")
+    return elapsed
+
+
+async def interleaved(
+    bubblewrap: BubblewrapBackend, docker: DockerBackend, rounds: int, program: Path
+) -> dict[str, float]:
     env = find_runtime_env()
     python = str(env.python) if env is not None else "/usr/bin/python3"
-    samples: dict[str, list[float]] = {"bare": [], "api": [], "cli": []}
-    for _ in range(3):  # warm caches
-        await process_once([python, str(program)])
-        await api_once(backend)
-    for _ in range(rounds):
-        samples["bare"].append(await process_once([python, str(program)]))
-        samples["api"].append(await api_once(backend))
-        samples["cli"].append(await process_once([CLI, "run", str(program)]))
+    client = docker.pool.client
+    sleeper = client.containers.run(
+        docker.image,
+        ["sleep", "infinity"],
+        detach=True,
+        user="1000:1000",
+        init=True,
+        **{k: v for k, v in host_config(Shape.of(Limits())).items() if k != "init"},
+    )
+    names = ("bare", "api", "cli", "docker_api", "docker_exec", "docker_run", "docker_cli")
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    try:
+        for _ in range(3):  # warm caches
+            await process_once([python, str(program)])
+            await api_once(bubblewrap)
+            await api_once(docker)
+            await asyncio.to_thread(docker_exec, client, sleeper.id)
+        for _ in range(rounds):
+            samples["bare"].append(await process_once([python, str(program)]))
+            samples["api"].append(await api_once(bubblewrap))
+            samples["cli"].append(await process_once([CLI, "run", str(program)]))
+            samples["docker_api"].append(await api_once(docker))
+            samples["docker_exec"].append(await asyncio.to_thread(docker_exec, client, sleeper.id))
+            samples["docker_run"].append(await asyncio.to_thread(docker_cold, client, docker.image))
+            docker_cli = [CLI, "run", "--backend", "docker", str(program)]
+            samples["docker_cli"].append(await process_once(docker_cli))
+    finally:
+        sleeper.remove(force=True)
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
-async def concurrent(backend: BubblewrapBackend, count: int) -> tuple[int, float]:
+async def concurrent(backend: Backend, count: int) -> tuple[int, float]:
     scheduler = Scheduler(backend, max_queued=count)
     start = time.perf_counter()
     runs = [
@@ -90,7 +164,7 @@ async def concurrent(backend: BubblewrapBackend, count: int) -> tuple[int, float
     return ok, _ms(start)
 
 
-async def under_fork_bomb(backend: BubblewrapBackend, rounds: int) -> tuple[float, float]:
+async def under_fork_bomb(backend: Backend, rounds: int) -> tuple[float, float]:
     quiet = [await api_once(backend) for _ in range(rounds)]
     bomb = await backend.start(
         RunRequest({"bomb.py": FORK_BOMB}, "bomb.py", stdin="", limits=Limits(timeout_s=120))
@@ -108,21 +182,35 @@ async def main(rounds: int) -> dict[str, float]:
     reason = backend.unavailable_reason()
     if reason is not None:
         raise SystemExit(f"bubblewrap backend unavailable: {reason}")
+    ensure_daemon()
+    docker = DockerBackend()
+    reason = docker.unavailable_reason()
+    if reason is not None:
+        raise SystemExit(f"docker backend unavailable: {reason}")
     with tempfile.TemporaryDirectory() as folder:
         program = Path(folder) / "main.py"
         program.write_text(PRINT)
-        figures = await interleaved(backend, rounds, program)
-    ok, wall = await concurrent(backend, 20)
-    quiet, loaded = await under_fork_bomb(backend, max(10, rounds // 2))
+        figures = await interleaved(backend, docker, rounds, program)
+    for prefix, chosen in (("", backend), ("docker_", docker)):
+        ok, wall = await concurrent(chosen, 20)
+        quiet, loaded = await under_fork_bomb(chosen, max(10, rounds // 2))
+        figures.update(
+            {
+                f"{prefix}concurrent_ok": ok,
+                f"{prefix}concurrent_wall": wall,
+                f"{prefix}quiet": quiet,
+                f"{prefix}loaded": loaded,
+            }
+        )
+    figures["docker_created"] = docker.pool.created
     await backend.aclose()
-    figures.update(concurrent_ok=ok, concurrent_wall=wall, quiet=quiet, loaded=loaded)
+    await docker.aclose()
     figures["load"] = os.getloadavg()[0]
     return figures
 
 
 def report(figures: dict[str, float], rounds: int) -> str:
     bare, api, cli = figures["bare"], figures["api"], figures["cli"]
-    quiet, loaded = figures["quiet"], figures["loaded"]
     lines = [
         SECTION,
         "",
@@ -135,15 +223,15 @@ def report(figures: dict[str, float], rounds: int) -> str:
         f"| bare python (runtime env) | {bare:.1f} ms | | 1.00 |",
         f"| backend API (bubblewrap) | {api:.1f} ms | +{api - bare:.1f} ms | {api / bare:.2f} |",
         f"| `lionagi-playground run` | {cli:.1f} ms | +{cli - bare:.1f} ms | {cli / bare:.2f} |",
+        *docker_rows(figures),
         "",
         f"- Target: bubblewrap at most 25 ms over bare python: "
         f"{'met' if api - bare <= 25 else 'missed'} (+{api - bare:.1f} ms through the API). "
         "The CLI adds its own interpreter start-up and imports on top.",
-        f"- 20 concurrent `print(1)` runs through the scheduler: "
-        f"{int(figures['concurrent_ok'])}/20 ok in {figures['concurrent_wall']:.0f} ms.",
-        f"- A `print(1)` run while a fork bomb runs in another sandbox: {loaded:.1f} ms against "
-        f"{quiet:.1f} ms without ({loaded / quiet:.2f}x; target < 2x: "
-        f"{'met' if loaded / quiet < 2 else 'missed'}).",
+        f"- Target: the warm Docker pool under 80 ms: "
+        f"{'met' if figures['docker_api'] < 80 else 'missed'} "
+        f"({figures['docker_api']:.1f} ms through the API).",
+        *neighbours(figures),
         "",
         "Where the time goes (an instrumented run on a quieter moment: 28 ms against 17 ms "
         "bare): the launch chain (sh, unshare + mount to stage the runtime environment, "
@@ -154,6 +242,36 @@ def report(figures: dict[str, float], rounds: int) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def docker_rows(figures: dict[str, float]) -> list[str]:
+    bare = figures["bare"]
+    rows = [
+        ("backend API (docker, warm pool)", "docker_api"),
+        ("`lionagi-playground run --backend docker`", "docker_cli"),
+        ("Docker SDK exec into a warm container", "docker_exec"),
+        ("a cold container (`docker run`)", "docker_run"),
+    ]
+    return [
+        f"| {label} | {figures[key]:.1f} ms | +{figures[key] - bare:.1f} ms | "
+        f"{figures[key] / bare:.2f} |"
+        for label, key in rows
+    ]
+
+
+def neighbours(figures: dict[str, float]) -> list[str]:
+    lines = []
+    for prefix, name in (("", "bubblewrap"), ("docker_", "docker")):
+        quiet, loaded = figures[f"{prefix}quiet"], figures[f"{prefix}loaded"]
+        lines += [
+            f"- {name}: 20 concurrent `print(1)` runs through the scheduler: "
+            f"{int(figures[f'{prefix}concurrent_ok'])}/20 ok in "
+            f"{figures[f'{prefix}concurrent_wall']:.0f} ms.",
+            f"- {name}: a `print(1)` run while a fork bomb runs in another sandbox: "
+            f"{loaded:.1f} ms against {quiet:.1f} ms without ({loaded / quiet:.2f}x; "
+            f"target < 2x: {'met' if loaded / quiet < 2 else 'missed'}).",
+        ]
+    return lines
 
 
 def write_section(path: Path, section: str) -> None:
