@@ -240,6 +240,19 @@ def report(figures: dict[str, float], rounds: int) -> str:
         "`--block-fd`; reaping and cgroup removal take under 1 ms. The figures above swing "
         "with the load other work puts on the 2 cores; rerun to compare like with like.",
         "",
+        "Docker's warm path: the run header goes down the container's attach stream, already "
+        "open, to the agent (pid 1), which writes the files and forks the interpreter; output "
+        "comes back through dockerd on the same connection; after the agent's end report the "
+        "host reads the container's cgroup and kills the agent through a pidfd. No container "
+        "start and no exec is on that path; removing the container and refilling the pool "
+        "happen after the exit, in the background. An SDK exec is three API calls (create, "
+        "start, inspect) around runc joining the container; a cold container pays create, "
+        "attach and start (runc, mounts, cgroup): what the pool hides. The docker CLI figure is "
+        "a fresh process with no pool: a cold container plus importing the Docker SDK "
+        "(~120 ms). Every run uses up a container, so a burst of 20 costs 20 container starts, "
+        f"{int(figures['docker_created'])} created in all during this benchmark; a server "
+        "expecting bursts raises `min_warm`.",
+        "",
     ]
     return "\n".join(lines)
 

@@ -11,8 +11,14 @@ BACKENDS = ("bubblewrap", "docker")
 DEFAULT_BACKEND = "bubblewrap"
 
 
-def make_backend(name: str = DEFAULT_BACKEND, runtime_root: Path | None = None) -> Backend:
-    """The backend called `name`; `BackendUnavailableError` if it cannot run here."""
+def make_backend(
+    name: str = DEFAULT_BACKEND, runtime_root: Path | None = None, *, one_shot: bool = False
+) -> Backend:
+    """The backend called `name`; `BackendUnavailableError` if it cannot run here.
+
+    `one_shot`: the caller runs one program and exits (the CLI), so docker keeps no warm pool
+    (containers started ahead for runs that never come would only be removed again).
+    """
     if name == "bubblewrap":
         from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
 
@@ -20,7 +26,7 @@ def make_backend(name: str = DEFAULT_BACKEND, runtime_root: Path | None = None) 
     elif name == "docker":
         from lionagi_playground.sandbox.docker_backend import DockerBackend
 
-        backend = DockerBackend(runtime_root)
+        backend = DockerBackend(runtime_root, min_warm=0 if one_shot else 2)
     else:
         raise BackendUnavailableError(f"unknown backend {name!r}; known: {', '.join(BACKENDS)}")
     reason = backend.unavailable_reason()

@@ -102,7 +102,7 @@ def workspace_files(entry: Path) -> dict[str, str]:
 
 async def _run(request: RunRequest, backend_name: str, runtime: Path | None) -> int:
     try:
-        backend = make_backend(backend_name, runtime)
+        backend = make_backend(backend_name, runtime, one_shot=True)
     except BackendUnavailableError as error:
         print(f"lionagi-playground run: {error}", file=sys.stderr)
         return UNAVAILABLE
