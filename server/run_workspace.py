@@ -5,6 +5,10 @@ A run covers a workspace, not one file: the entry document plus the other files 
 editor holds unsaved wins over what is on disk. The folder is read without ever following a
 symbolic link (a link could lead anywhere on the server), and with bounds on how much is
 scanned and sent, each refused with a message naming the bound.
+
+Only a session whose disk this is reads it (an editor over stdio runs as its user): a
+WebSocket client's folder is its open documents, or the server's root could hand any file it
+can read to a browser's program.
 """
 
 from __future__ import annotations
@@ -46,17 +50,20 @@ class Workspace:
     entry: str
 
 
-def document_workspace(uri: str, open_documents: Mapping[str, str], entry: str | None) -> Workspace:
+def document_workspace(
+    uri: str, open_documents: Mapping[str, str], entry: str | None, *, read_disk: bool
+) -> Workspace:
     """The workspace of the document at `uri`; `open_documents` maps open URIs to their text.
 
-    Reads the disk: call it off the event loop.
+    With `read_disk`, the folder's files on this machine come along (open buffers win); without,
+    only the open documents under the folder do. Reads the disk: call it off the event loop.
     """
     path = to_fs_path(uri)
     if path is None:
         return _buffer_only(uri, open_documents, entry)
     document = Path(path)
     folder = document.parent
-    files = _read_folder(folder)
+    files = _read_folder(folder) if read_disk else {}
     own = document.name
     for open_uri, text in open_documents.items():
         open_path = to_fs_path(open_uri)
@@ -67,6 +74,11 @@ def document_workspace(uri: str, open_documents: Mapping[str, str], entry: str |
         elif name := _relative_name(folder, Path(open_path)):
             files[name] = text
     if own not in files:
+        if not read_disk:
+            raise RunParamsError(
+                f"{uri} is not open; over WebSocket only open documents run "
+                "(the server's disk is not yours to read)"
+            )
         files[own] = _read_entry(document)
     if len(files) > MAX_FILES:
         raise RunParamsError(
@@ -205,7 +217,7 @@ def _read_entry(document: Path) -> str:
     try:
         data = _read_no_follow(document)
     except FileNotFoundError:
-        raise RunParamsError(f"{document} is neither open in the editor nor on disk") from None
+        raise RunParamsError(f"{document} is not open in the editor and not on disk") from None
     except OSError as error:
         if error.errno == errno.ELOOP:  # O_NOFOLLOW met a link
             raise RunParamsError(f"{document} is a symbolic link; open it to run it") from None

@@ -170,6 +170,9 @@ class PlaygroundServer(LanguageServer):
         self.shared = shared
         self.session_id = secrets.token_hex(6)
         """Names this session to the sandbox scheduler: one active run per session."""
+        self.reads_disk = True
+        """Whether runs may read a document's folder from this machine's disk: an editor over
+        stdio runs as the user whose disk it is; a WebSocket client's files are what it sends."""
         self.diagnostics = DiagnosticsScheduler(self)
         features.register_all(self)
 

@@ -78,6 +78,7 @@ def create_app(shared: Shared, *, token: str, origins: list[str]) -> Starlette:
 async def serve_session(websocket: WebSocket, shared: Shared) -> None:
     """Run one LSP session until its client leaves (or sends `exit`)."""
     server = PlaygroundServer(shared)
+    server.reads_disk = False  # a browser's user does not own this machine's files
     outgoing: asyncio.Queue[str | None] = asyncio.Queue()
     server.protocol.set_writer(_FrameWriter(outgoing), include_headers=False)
     server.protocol.on_exit = lambda: outgoing.put_nowait(None)

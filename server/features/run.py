@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -63,7 +64,12 @@ async def _workspace(ls: PlaygroundServer, params: RunParams) -> Workspace:
     assert params.uri is not None
     # The open buffers are read here, on the loop; the disk in a thread.
     open_documents = {doc.uri: doc.source for doc in ls.workspace.text_documents.values()}
-    return await asyncio.to_thread(document_workspace, params.uri, open_documents, params.entry)
+    return await asyncio.to_thread(
+        partial(document_workspace, read_disk=ls.reads_disk),
+        params.uri,
+        open_documents,
+        params.entry,
+    )
 
 
 async def start_run(ls: PlaygroundServer, raw: object, method: str = RUN) -> dict[str, Any]:

@@ -494,25 +494,29 @@ async def test_the_run_id_comes_before_the_runs_notifications(
 
 
 async def test_a_run_covers_the_documents_folder_and_open_buffers_win(
-    client: Client, tmp_path_factory: pytest.TempPathFactory
+    client: Client, transport: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    """Over stdio the folder comes from disk (no links, no dot-files, no binaries) with the
+    open buffers winning; over WebSocket only the open buffers: the server's disk is not the
+    browser user's."""
     folder = client.root / f"project_{uuid.uuid4().hex[:8]}"
     (folder / "pkg").mkdir(parents=True)
     (folder / "__pycache__").mkdir()
     outside = tmp_path_factory.mktemp("outside") / "secret.py"
     outside.write_text("SECRET = 'from outside'\n")
-    main = """
+    main = textwrap.dedent(
+        """
         import os
         from helper import greet
-        from pkg.deep import DEPTH
-        print(greet(), DEPTH)
+        print(greet())
         found = sorted(
             os.path.relpath(os.path.join(top, name))
             for top, _, names in os.walk(".") for name in names
         )
         print(" ".join(found))
-    """
-    (folder / "main.py").write_text(textwrap.dedent(main))
+        """
+    )
+    (folder / "main.py").write_text(main)
     (folder / "helper.py").write_text("def greet():\n    return 'from disk'\n")
     (folder / "pkg" / "__init__.py").write_text("")
     (folder / "pkg" / "deep.py").write_text("DEPTH = 'deep'\n")
@@ -526,13 +530,19 @@ async def test_a_run_covers_the_documents_folder_and_open_buffers_win(
         client, "def greet():\n    return 'from the buffer'\n", f"{folder.name}/helper.py"
     )
     open_document(client, "UNSAVED = True\n", f"{folder.name}/fresh.py")
+    main_uri = (folder / "main.py").as_uri()
 
-    run_id, end = await run_to_exit(client, {"uri": (folder / "main.py").as_uri()})
+    if transport == "stdio":
+        run_id, end = await run_to_exit(client, {"uri": main_uri})
+        listed = "fresh.py helper.py main.py pkg/__init__.py pkg/deep.py"
+    else:
+        assert "is not open" in await refused(client, "playground/run", {"uri": main_uri})
+        open_document(client, main, f"{folder.name}/main.py")
+        run_id, end = await run_to_exit(client, {"uri": main_uri})
+        listed = "fresh.py helper.py main.py"
     log = run_log(client)
     assert end["status"] == "ok", log.text(run_id, "stderr")
-    assert log.text(run_id) == (
-        "from the buffer deep\nfresh.py helper.py main.py pkg/__init__.py pkg/deep.py\n"
-    )
+    assert log.text(run_id) == f"from the buffer\n{listed}\n"
 
 
 async def test_an_open_document_runs_by_uri_with_another_entry(client: Client) -> None:
@@ -574,8 +584,8 @@ BAD_RUN_PARAMS: list[tuple[Any, str]] = [
     ({"files": {"a.py": ""}, "limits": {"memoryMb": "lots"}}, "must be a number"),
     ({"files": {"a.py": ""}, "limits": {"network": 1}}, "true or false"),
     ({"files": {"a.py": ""}, "limits": [1]}, "`limits` must be an object"),
-    ({"uri": "file:///nonexistent/nowhere.py"}, "neither open in the editor nor on disk"),
-    ({"uri": "untitled:Untitled-9"}, "not open in the editor"),
+    ({"uri": "file:///nonexistent/nowhere.py"}, "is not open"),
+    ({"uri": "untitled:Untitled-9"}, "is not open"),
 ]
 
 
