@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote
 
 from lsprotocol import types
@@ -43,6 +44,34 @@ def snapshot(workspace: Workspace, uri: str) -> Snapshot | None:
         lines.append("")
     path = to_fs_path(uri)
     return Snapshot(uri, document.version, text, lines, path, _root_for(workspace, path))
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in a document snapshot, in jedi's terms (1-based line, code-point column)."""
+
+    snap: Snapshot
+    line: int
+    column: int
+
+
+class PositionParams(Protocol):
+    """The params of every request made at a position (hover, completion, definition...)."""
+
+    @property
+    def text_document(self) -> types.TextDocumentIdentifier: ...
+
+    @property
+    def position(self) -> types.Position: ...
+
+
+def cursor(workspace: Workspace, params: PositionParams) -> Cursor | None:
+    """The open document and position a request names, or None when either does not exist."""
+    snap = snapshot(workspace, params.text_document.uri)
+    where = snap.jedi_position(params.position) if snap is not None else None
+    if snap is None or where is None:
+        return None
+    return Cursor(snap, *where)
 
 
 def _root_for(workspace: Workspace, path: str | None) -> str | None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from lionagi_playground.server.documents import Snapshot, snapshot
+from lionagi_playground.server.documents import Snapshot, cursor
 from lionagi_playground.server.features import lionagi_completion
 from lionagi_playground.server.knowledge import Knowledge
 
@@ -143,18 +143,18 @@ def register(server: PlaygroundServer) -> None:
     async def completion(
         ls: PlaygroundServer, params: types.CompletionParams
     ) -> types.CompletionList | None:
-        snap = snapshot(ls.workspace, params.text_document.uri)
-        where = snap.jedi_position(params.position) if snap else None
-        if snap is None or where is None:
+        at = cursor(ls.workspace, params)
+        if at is None:
             return None
-        line, column = where
         knowledge = await ls.shared.analyzer.knowledge()
-        special = lionagi_completion.string_items(snap.lines, line, column, knowledge)
+        special = lionagi_completion.string_items(at.snap.lines, at.line, at.column, knowledge)
         if special is not None:
             return types.CompletionList(is_incomplete=False, items=special)
         if len(resolvables) > MAX_RESOLVE_CACHE:
             resolvables.clear()
-        items = await ls.shared.jedi.run(_complete, ls, snap, line, column, knowledge, resolvables)
+        items = await ls.shared.jedi.run(
+            _complete, ls, at.snap, at.line, at.column, knowledge, resolvables
+        )
         return types.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from lionagi_playground.server.documents import Snapshot, snapshot
+from lionagi_playground.server.documents import Snapshot, cursor
 
 if TYPE_CHECKING:
     from lionagi_playground.server.session import PlaygroundServer
@@ -52,20 +52,18 @@ def register(server: PlaygroundServer) -> None:
     async def definition(
         ls: PlaygroundServer, params: types.DefinitionParams
     ) -> list[types.Location] | None:
-        snap = snapshot(ls.workspace, params.text_document.uri)
-        where = snap.jedi_position(params.position) if snap else None
-        if snap is None or where is None:
+        at = cursor(ls.workspace, params)
+        if at is None:
             return None
-        return await ls.shared.jedi.run(_definitions, ls, snap, *where)
+        return await ls.shared.jedi.run(_definitions, ls, at.snap, at.line, at.column)
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     async def references(
         ls: PlaygroundServer, params: types.ReferenceParams
     ) -> list[types.Location] | None:
-        snap = snapshot(ls.workspace, params.text_document.uri)
-        where = snap.jedi_position(params.position) if snap else None
-        if snap is None or where is None:
+        at = cursor(ls.workspace, params)
+        if at is None:
             return None
         return await ls.shared.jedi.run(
-            _references, ls, snap, *where, params.context.include_declaration
+            _references, ls, at.snap, at.line, at.column, params.context.include_declaration
         )

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from lionagi_playground.server.documents import Snapshot, snapshot
+from lionagi_playground.server.documents import Snapshot, cursor
 from lionagi_playground.server.knowledge import Knowledge
 
 if TYPE_CHECKING:
@@ -41,12 +41,11 @@ def _markdown(header: str, doc: str | None) -> str:
 def register(server: PlaygroundServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls: PlaygroundServer, params: types.HoverParams) -> types.Hover | None:
-        snap = snapshot(ls.workspace, params.text_document.uri)
-        where = snap.jedi_position(params.position) if snap else None
-        if snap is None or where is None:
+        at = cursor(ls.workspace, params)
+        if at is None:
             return None
         knowledge = await ls.shared.analyzer.knowledge()
-        text = await ls.shared.jedi.run(_hover_text, ls, snap, *where, knowledge)
+        text = await ls.shared.jedi.run(_hover_text, ls, at.snap, at.line, at.column, knowledge)
         if text is None:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from lionagi_playground.server.documents import Snapshot, snapshot
+from lionagi_playground.server.documents import Snapshot, cursor
 
 if TYPE_CHECKING:
     from lionagi_playground.server.session import PlaygroundServer
@@ -47,8 +47,7 @@ def register(server: PlaygroundServer) -> None:
     async def signature_help(
         ls: PlaygroundServer, params: types.SignatureHelpParams
     ) -> types.SignatureHelp | None:
-        snap = snapshot(ls.workspace, params.text_document.uri)
-        where = snap.jedi_position(params.position) if snap else None
-        if snap is None or where is None:
+        at = cursor(ls.workspace, params)
+        if at is None:
             return None
-        return await ls.shared.jedi.run(_signatures, ls, snap, *where)
+        return await ls.shared.jedi.run(_signatures, ls, at.snap, at.line, at.column)
