@@ -139,6 +139,8 @@ class ContainerPool:
         """The containers that served a run, in order: each must be gone once removed."""
         self.peak_total = 0
         """The most containers the pool ever held at once (never above `max_containers`)."""
+        self.waiting = 0
+        """Claims waiting for room under `max_containers`."""
         self._warm: list[PoolContainer] = []
         self._busy: set[str] = set()
         self._creating = 0
@@ -183,7 +185,12 @@ class ContainerPool:
                 self._refill()
                 return container
             self._discard(container)
-        await self._until(lambda: self.total < self.max_containers)
+        self.waiting += 1
+        self._notify()
+        try:
+            await self._until(lambda: self.total < self.max_containers)
+        finally:
+            self.waiting -= 1
         self._creating += 1
         self._count()
         try:
@@ -216,6 +223,10 @@ class ContainerPool:
     async def settled(self) -> None:
         """Until no container is being created or removed."""
         await self._until(lambda: self._creating == 0 and self._removing == 0)
+
+    async def until(self, predicate: Callable[[], bool]) -> None:
+        """Until `predicate` (of the pool's counts) holds; checked at every change."""
+        await self._until(predicate)
 
     async def removed(self) -> None:
         """Until every container let go of so far is removed."""

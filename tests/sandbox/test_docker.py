@@ -116,8 +116,9 @@ async def test_the_pool_refills_and_keeps_to_its_sizes(docker_ready: Daemon) -> 
         fourth = asyncio.ensure_future(
             backend.start(RunRequest({"main.py": "print(4)"}, "main.py", stdin=""))
         )
-        await pool.settled()
+        await asyncio.wait_for(pool.until(lambda: pool.waiting == 1), GRACE_S)
         assert not fourth.done(), "a fourth container would exceed max_containers"
+        assert pool.total == 3
         for run in runs:
             await run.cancel()
         last = await asyncio.wait_for(fourth, GRACE_S)
