@@ -29,6 +29,18 @@ BASE_REPOSITORY = "lionagi-playground-base"
 SOURCES = (Path("/etc/apt/sources.list"), Path("/etc/apt/sources.list.d"))
 
 Progress = Callable[[str], None]
+STAGES = (
+    "I: Retrieving Release",
+    "I: Resolving dependencies of required",
+    "I: Retrieving Packages",
+    "I: Installing core packages",
+    "I: Unpacking required packages",
+    "I: Configuring required packages",
+    "I: Unpacking the base system",
+    "I: Configuring the base system",
+    "I: Base system installed",
+)
+"""The debootstrap lines shown as progress (it also says a line per package per step)."""
 
 
 class ImageBuildError(BackendUnavailableError):
@@ -151,9 +163,7 @@ def _run(command: list[str], progress: Progress) -> None:
         lines: list[str] = []
         for line in process.stdout:
             lines.append(line.rstrip())
-            # debootstrap says a line per package: show the stages only.
-            stage = line.rstrip()
-            if stage.startswith("I: ") and (stage.endswith("...") or "installed" in stage):
+            if line.startswith(STAGES):
                 progress("      " + line.rstrip())
     if process.returncode != 0:
         tail = " | ".join(lines[-6:])
