@@ -21,9 +21,6 @@ if TYPE_CHECKING:
 
 HEADER = struct.Struct(">I")
 
-FULL_ANALYSIS_LIMIT = 1_000_000
-"""Characters past which an open document gets only its syntax checked."""
-
 
 def read_frame(stream: BinaryIO) -> object | None:
     header = stream.read(HEADER.size)
@@ -51,6 +48,7 @@ def main() -> None:
     jobs = sys.stdin.buffer
 
     from lionagi_playground.server.analysis.pipeline import analyze
+    from lionagi_playground.server.limits import LARGE_DOCUMENT_CHARS
 
     knowledge = read_frame(jobs)
     while (job := read_frame(jobs)) is not None:
@@ -60,7 +58,7 @@ def main() -> None:
                 text,
                 cast("Knowledge | None", knowledge),
                 filename,
-                full_analysis_limit=FULL_ANALYSIS_LIMIT,
+                full_analysis_limit=LARGE_DOCUMENT_CHARS,
             )
         except Exception as error:  # analyze() isolates checks; this is a last resort
             findings = ()

@@ -12,6 +12,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument, Workspace
 
 from lionagi_playground.server.convert import codepoint_column
+from lionagi_playground.server.limits import LARGE_DOCUMENT_CHARS
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,27 @@ class Snapshot:
     path: str | None
     root: str | None
 
+    @property
+    def jedi_sized(self) -> bool:
+        """Whether jedi may work on this document (see `limits.LARGE_DOCUMENT_CHARS`)."""
+        return len(self.text) <= LARGE_DOCUMENT_CHARS
+
     def jedi_position(self, position: types.Position) -> tuple[int, int] | None:
         """jedi's (1-based line, code-point column), or None when outside the document."""
         if not 0 <= position.line < len(self.lines) or position.character < 0:
             return None
         line = self.lines[position.line]
         return position.line + 1, codepoint_column(line, position.character)
+
+
+def version_of(workspace: Workspace, uri: str) -> int | None:
+    """The version of the open document at `uri` (None when it is not open)."""
+    document: TextDocument | None = workspace.text_documents.get(unquote(uri))
+    return document.version if document is not None else None
+
+
+def is_open(workspace: Workspace, uri: str) -> bool:
+    return unquote(uri) in workspace.text_documents
 
 
 def snapshot(workspace: Workspace, uri: str) -> Snapshot | None:
@@ -68,10 +84,10 @@ class PositionParams(Protocol):
 def cursor(workspace: Workspace, params: PositionParams) -> Cursor | None:
     """The open document and position a request names, or None when either does not exist."""
     snap = snapshot(workspace, params.text_document.uri)
-    where = snap.jedi_position(params.position) if snap is not None else None
-    if snap is None or where is None:
+    if snap is None or not snap.jedi_sized:
         return None
-    return Cursor(snap, *where)
+    where = snap.jedi_position(params.position)
+    return Cursor(snap, *where) if where is not None else None
 
 
 def _root_for(workspace: Workspace, path: str | None) -> str | None:

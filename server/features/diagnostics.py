@@ -17,7 +17,7 @@ from lsprotocol import types
 
 from lionagi_playground.server.analysis.findings import Finding
 from lionagi_playground.server.convert import lsp_diagnostic
-from lionagi_playground.server.documents import Snapshot, snapshot
+from lionagi_playground.server.documents import Snapshot, is_open, snapshot, version_of
 
 if TYPE_CHECKING:
     from lionagi_playground.server.session import PlaygroundServer
@@ -73,8 +73,8 @@ class DiagnosticsScheduler:
             return known
         findings = await self.server.shared.analyzer.analyze(snap.text, snap.path or snap.uri)
         analysed = Analysed(snap.version, snap.text, findings)
-        current = snapshot(self.server.workspace, snap.uri)
-        if current is not None and current.version == snap.version:
+        workspace = self.server.workspace
+        if is_open(workspace, snap.uri) and version_of(workspace, snap.uri) == snap.version:
             self.latest[snap.uri] = analysed
         return analysed
 
@@ -87,9 +87,9 @@ class DiagnosticsScheduler:
         except Exception:
             log.exception("analysis of %s failed", uri)
             return
-        current = snapshot(self.server.workspace, uri)
-        if current is None or current.version != snap.version:
-            return  # the user typed on: a newer analysis is on its way
+        workspace = self.server.workspace
+        if not is_open(workspace, uri) or version_of(workspace, uri) != snap.version:
+            return  # the user typed on (or closed it): a newer analysis is on its way
         self.server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
                 uri=uri,

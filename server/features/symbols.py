@@ -74,6 +74,6 @@ def register(server: PlaygroundServer) -> None:
         ls: PlaygroundServer, params: types.DocumentSymbolParams
     ) -> list[types.DocumentSymbol] | None:
         snap = snapshot(ls.workspace, params.text_document.uri)
-        if snap is None:
+        if snap is None or not snap.jedi_sized:
             return None
         return await ls.shared.jedi.run(_symbols, ls, snap)

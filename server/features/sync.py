@@ -30,7 +30,7 @@ def register(server: PlaygroundServer) -> None:
             return
         scheduler.schedule(document.uri, delay=0)
         snap = snapshot(ls.workspace, document.uri)
-        if snap is not None:
+        if snap is not None and snap.jedi_sized:
             ls.shared.jedi.prepare(snap.text, snap.path, snap.root)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)

@@ -170,7 +170,14 @@ async def test_a_5_mb_file_then_a_completion_answers(client: Client) -> None:
     )
     assert isinstance(result, types.CompletionList)
     assert "path" in {item.label for item in result.items}
-    # The big file's syntax is checked, and a notice says that is all.
+    # In the big file itself, jedi's features are off (they would stall every session).
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=big_uri), position=pos(0, 5)
+        )
+    )
+    assert hover is None
+    # Its syntax is checked, and a notice says that is all.
     diagnostics = await client.published.wait(big_uri, version=1)
     assert [(d.source, d.code) for d in diagnostics] == [("playground", "large-file")]
     assert diagnostics[0].severity == types.DiagnosticSeverity.Information
