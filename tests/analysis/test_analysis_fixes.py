@@ -3,33 +3,20 @@
 from __future__ import annotations
 
 import ast
-import re
 import warnings
 from collections.abc import Callable, Iterable
 
 import pytest
 
 from lionagi_playground.server.analysis import flakes, style
+from lionagi_playground.server.analysis.edits import apply_edits
 from lionagi_playground.server.analysis.findings import Edit, Finding, Span
 from lionagi_playground.server.analysis.source import Source
 
 Check = Callable[[Source], Iterable[Finding]]
 
 
-def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """Apply non-overlapping edits, positioned against `text`, the way an editor does."""
-    starts = [0] + [match.end() for match in re.finditer(r"\r\n|\r|\n", text)]
-    result, cursor = [], 0
-    for edit in sorted(edits, key=lambda edit: (edit.span.line, edit.span.col)):
-        start = starts[edit.span.line] + edit.span.col
-        end = starts[edit.span.end_line] + edit.span.end_col
-        assert cursor <= start <= end, f"overlapping or inverted edit {edit}"
-        result += [text[cursor:start], edit.new_text]
-        cursor = end
-    return "".join([*result, text[cursor:]])
-
-
-def test_apply_edits_helper() -> None:
+def test_apply_edits_applies_fixes_as_an_editor_does() -> None:
     edits = [
         Edit(Span(1, 0, 1, 1), "B"),
         Edit(Span(0, 1, 0, 1), "+"),

@@ -10,11 +10,11 @@ import pytest
 
 from lionagi_playground.runtime_env import find_runtime_env
 from lionagi_playground.server.analysis import lionagi_rules
-from lionagi_playground.server.analysis.findings import Edit, Finding, Span
-from lionagi_playground.server.analysis.lionagi_rules.apply import (
+from lionagi_playground.server.analysis.edits import (
     OverlappingEditsError,
     apply_edits,
 )
+from lionagi_playground.server.analysis.findings import Edit, Finding, Span
 from lionagi_playground.server.analysis.lionagi_rules.context import Context
 from lionagi_playground.server.analysis.source import Source
 from lionagi_playground.server.knowledge import load_knowledge

@@ -8,8 +8,8 @@ import pytest
 
 from lionagi_playground.runtime_env import find_runtime_env
 from lionagi_playground.server.analysis import lionagi_rules
+from lionagi_playground.server.analysis.edits import apply_edits
 from lionagi_playground.server.analysis.findings import Finding, Severity
-from lionagi_playground.server.analysis.lionagi_rules.apply import apply_edits
 from lionagi_playground.server.analysis.lionagi_rules.providers import suggest_provider
 from lionagi_playground.server.analysis.source import Source
 from lionagi_playground.server.knowledge import load_knowledge

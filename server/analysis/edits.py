@@ -1,4 +1,4 @@
-"""Applies a quick fix's edits to a text: how tests (and a batch `--fix`) check the fixes.
+"""Applies a quick fix's edits to a text, as an editor does: how the tests check every fix.
 
 Positions are those of `findings.py`: 0-based lines split as LSP splits them,
 code-point columns. Edits of one fix must not overlap; they apply as if
