@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lionagi_playground import __version__
+from lionagi_playground.sandbox.backends import BACKENDS, DEFAULT_BACKEND
 
 
 def _host_port(value: str) -> tuple[str, int]:
@@ -51,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     lsp.add_argument(
         "--runtime", type=Path, help="the runtime environment (default: the one `setup` built)"
+    )
+    lsp.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=DEFAULT_BACKEND,
+        help=f"the sandbox that runs code for playground/run (default: {DEFAULT_BACKEND})",
     )
 
     run = commands.add_parser("run", help="run a file in the sandbox, streaming its output")
@@ -104,11 +111,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "lionagi-playground lsp: --token and --allow-origin need --ws", file=sys.stderr
                 )
                 return 2
-            run_stdio(runtime=args.runtime)
+            run_stdio(runtime=args.runtime, backend=args.backend)
         else:
             host, port = args.ws
             run_websocket(
-                host, port, token=args.token, origins=args.allow_origin, runtime=args.runtime
+                host,
+                port,
+                token=args.token,
+                origins=args.allow_origin,
+                runtime=args.runtime,
+                backend=args.backend,
             )
         return 0
     raise AssertionError(f"unhandled command {args.command}")

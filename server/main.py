@@ -8,15 +8,16 @@ import socket
 import sys
 from pathlib import Path
 
+from lionagi_playground.sandbox.backends import DEFAULT_BACKEND
 from lionagi_playground.server.session import PlaygroundServer
 from lionagi_playground.server.shared import Shared
 
 log = logging.getLogger(__name__)
 
 
-def run_stdio(runtime: Path | None = None) -> None:
+def run_stdio(runtime: Path | None = None, backend: str = DEFAULT_BACKEND) -> None:
     """Serve one editor on stdin/stdout until it exits."""
-    shared = Shared(runtime)
+    shared = Shared(runtime, backend=backend)
     try:
         PlaygroundServer(shared).start_io()
     finally:
@@ -30,6 +31,7 @@ def run_websocket(
     token: str | None = None,
     origins: list[str] | None = None,
     runtime: Path | None = None,
+    backend: str = DEFAULT_BACKEND,
 ) -> None:
     """Serve every WebSocket client at ws://HOST:PORT/lsp?token=..., one session each."""
     import uvicorn
@@ -37,7 +39,7 @@ def run_websocket(
     from lionagi_playground.server.websocket import create_app
 
     token = token or secrets.token_urlsafe(24)
-    shared = Shared(runtime)
+    shared = Shared(runtime, backend=backend)
     app = create_app(shared, token=token, origins=origins or [])
 
     config = uvicorn.Config(

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from lionagi_playground.runtime_env import RuntimeEnv, find_runtime_env
+from lionagi_playground.sandbox.backends import DEFAULT_BACKEND
 from lionagi_playground.server.analyzer import Analyzer
 from lionagi_playground.server.jedi_engine import JediEngine
 from lionagi_playground.server.runs import RunService
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 class Shared:
     """Created once per process; sessions come and go around it."""
 
-    def __init__(self, runtime: Path | None = None) -> None:
+    def __init__(self, runtime: Path | None = None, backend: str = DEFAULT_BACKEND) -> None:
         self.runtime_env: RuntimeEnv | None = find_runtime_env(runtime)
         if self.runtime_env is None:
             log.warning(
@@ -27,7 +28,7 @@ class Shared:
         self.analyzer = Analyzer(self.runtime_env)
         self.jedi = JediEngine(self.runtime_env)
         # Cheap: the sandbox backend and its scheduler are made on the first run.
-        self.runs = RunService(runtime)
+        self.runs = RunService(runtime, backend=backend)
         self._warm: asyncio.Task[None] | None = None
 
     def start_warm_up(self) -> None:
