@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import socket
 import sys
@@ -18,10 +19,25 @@ log = logging.getLogger(__name__)
 def run_stdio(runtime: Path | None = None, backend: str = DEFAULT_BACKEND) -> None:
     """Serve one editor on stdin/stdout until it exits."""
     shared = Shared(runtime, backend=backend)
-    try:
-        PlaygroundServer(shared).start_io()
-    finally:
+    server = PlaygroundServer(shared)
+
+    def leave() -> None:
+        # Leave at once when the editor says `exit` (or closes stdin). A normal
+        # interpreter exit joins every thread, and the jedi thread or pygls's
+        # stdin reader can sit in a blocking call for as long as the client
+        # keeps its end open: an editor waiting for that exit hangs. Our
+        # children (the analysis worker, jedi's environment process) end at
+        # EOF on their stdin; runs were cancelled at `shutdown`.
         shared.close()
+        logging.shutdown()
+        sys.stdout.flush()
+        os._exit(0 if server.protocol._shutdown else 1)
+
+    server.protocol.on_exit = leave
+    try:
+        server.start_io()
+    finally:
+        leave()
 
 
 def run_websocket(
@@ -73,5 +89,7 @@ def run_websocket(
         server.run()
     finally:
         shared.close()
-    if not server.started:
-        sys.exit(1)
+    # As over stdio: do not wait for the jedi thread to finish what it was doing.
+    logging.shutdown()
+    sys.stdout.flush()
+    os._exit(0 if server.started else 1)
