@@ -432,11 +432,28 @@ def _close_stream(stream: Any) -> None:
         sock.close()
 
 
-def _remove_container(client: Any, container_id: str) -> None:
-    from docker.errors import NotFound
+REMOVE_ATTEMPTS = 5
 
-    with contextlib.suppress(NotFound):
-        client.api.remove_container(container_id, force=True)
+
+def _remove_container(client: Any, container_id: str) -> None:
+    from docker.errors import APIError, NotFound
+
+    for attempt in range(1, REMOVE_ATTEMPTS + 1):
+        try:
+            client.api.remove_container(container_id, force=True)
+            return
+        except NotFound:
+            return
+        except APIError:
+            # dockerd 20.10 refuses a forced removal that races with the container's own
+            # exit ("Could not kill running container ..., cannot remove - ... is not
+            # running") and leaves it marked "Removal In Progress". Once the container has
+            # stopped, removing it again works.
+            if attempt == REMOVE_ATTEMPTS:
+                raise
+            log.info("removing container %s again (attempt %d)", container_id[:12], attempt + 1)
+            with contextlib.suppress(Exception):  # NotFound, APIError, a read timeout
+                client.api.wait(container_id, timeout=10)
 
 
 def _owner() -> str:
