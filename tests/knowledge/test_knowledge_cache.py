@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lionagi_playground.runtime_env import RuntimeEnv, find_runtime_env
+from lionagi_playground.runtime_env import RuntimeEnv
 from lionagi_playground.server.knowledge import (
     History,
     KnowledgeError,
@@ -17,11 +17,7 @@ from lionagi_playground.server.knowledge import (
     load_knowledge,
 )
 from lionagi_playground.server.knowledge import load as load_module
-
-ENV = find_runtime_env()
-needs_env = pytest.mark.skipif(
-    ENV is None, reason="no runtime environment: run `lionagi-playground setup`"
-)
+from tests.lionagi_env import ENV
 
 
 def test_no_environment_gives_the_history_only_fallback() -> None:
@@ -41,7 +37,6 @@ def test_environment_without_lionagi_gives_the_fallback(tmp_path: Path) -> None:
     assert not (tmp_path / "cache").exists()
 
 
-@needs_env
 def test_cold_build_then_warm_load_from_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -63,7 +58,6 @@ def test_cold_build_then_warm_load_from_the_cache(
     assert warm.member("Branch", "communicate") is not None
 
 
-@needs_env
 def test_an_unreadable_cache_is_rebuilt(tmp_path: Path) -> None:
     assert ENV is not None
     first = load_knowledge(ENV, cache_dir=tmp_path)
@@ -74,7 +68,6 @@ def test_an_unreadable_cache_is_rebuilt(tmp_path: Path) -> None:
     assert cached.read_text().startswith("{")
 
 
-@needs_env
 def test_the_cache_key_follows_the_history_probes(tmp_path: Path) -> None:
     assert ENV is not None
     installed = load_module.installed_lionagi(ENV)
@@ -84,7 +77,6 @@ def test_the_cache_key_follows_the_history_probes(tmp_path: Path) -> None:
     assert load_module.cache_path(ENV, *installed, fewer, tmp_path) != default
 
 
-@needs_env
 def test_a_failing_introspection_falls_back_and_build_raises(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

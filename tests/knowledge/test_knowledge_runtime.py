@@ -6,13 +6,8 @@ import pickle
 
 import pytest
 
-from lionagi_playground.runtime_env import find_runtime_env
 from lionagi_playground.server.knowledge import Knowledge, load_knowledge
-
-ENV = find_runtime_env()
-pytestmark = pytest.mark.skipif(
-    ENV is None, reason="no runtime environment: run `lionagi-playground setup`"
-)
+from tests.lionagi_env import ENV
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from lionagi_playground.runtime_env import find_runtime_env
 from lionagi_playground.server.analysis import lionagi_rules
 from lionagi_playground.server.analysis.edits import (
     OverlappingEditsError,
@@ -17,13 +16,7 @@ from lionagi_playground.server.analysis.edits import (
 from lionagi_playground.server.analysis.findings import Edit, Finding, Span
 from lionagi_playground.server.analysis.lionagi_rules.context import Context
 from lionagi_playground.server.analysis.source import Source
-from lionagi_playground.server.knowledge import load_knowledge
-
-ENV = find_runtime_env()
-KNOWLEDGE = load_knowledge(ENV)
-pytestmark = pytest.mark.skipif(
-    ENV is None, reason="no runtime environment: run `lionagi-playground setup`"
-)
+from tests.lionagi_env import KNOWLEDGE
 
 CORRECT = '''"""Every teaching pattern, written the way lionagi 0.36 wants it."""
 import asyncio

@@ -7,18 +7,13 @@ import dataclasses
 
 import pytest
 
-from lionagi_playground.runtime_env import find_runtime_env
 from lionagi_playground.server.analysis import lionagi_rules
 from lionagi_playground.server.analysis.edits import apply_edits
 from lionagi_playground.server.analysis.findings import Finding, Severity
 from lionagi_playground.server.analysis.source import Source
-from lionagi_playground.server.knowledge import Knowledge, Param, load_knowledge
+from lionagi_playground.server.knowledge import Knowledge, Param
+from tests.lionagi_env import KNOWLEDGE
 
-ENV = find_runtime_env()
-KNOWLEDGE = load_knowledge(ENV)
-pytestmark = pytest.mark.skipif(
-    ENV is None, reason="no runtime environment: run `lionagi-playground setup`"
-)
 CODES = ("LION301", "LION302")
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 

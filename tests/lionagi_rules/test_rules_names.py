@@ -5,20 +5,12 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-import pytest
-
-from lionagi_playground.runtime_env import find_runtime_env
 from lionagi_playground.server.analysis import lionagi_rules
 from lionagi_playground.server.analysis.edits import apply_edits
 from lionagi_playground.server.analysis.findings import Finding, Severity
 from lionagi_playground.server.analysis.source import Source
-from lionagi_playground.server.knowledge import Knowledge, fallback_knowledge, load_knowledge
-
-ENV = find_runtime_env()
-KNOWLEDGE = load_knowledge(ENV)
-pytestmark = pytest.mark.skipif(
-    ENV is None, reason="no runtime environment: run `lionagi-playground setup`"
-)
+from lionagi_playground.server.knowledge import Knowledge, fallback_knowledge
+from tests.lionagi_env import KNOWLEDGE
 
 
 def lint(text: str, knowledge: Knowledge = KNOWLEDGE) -> list[Finding]:

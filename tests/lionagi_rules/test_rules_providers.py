@@ -6,19 +6,13 @@ import ast
 
 import pytest
 
-from lionagi_playground.runtime_env import find_runtime_env
 from lionagi_playground.server.analysis import lionagi_rules
 from lionagi_playground.server.analysis.edits import apply_edits
 from lionagi_playground.server.analysis.findings import Finding, Severity
 from lionagi_playground.server.analysis.lionagi_rules.providers import suggest_provider
 from lionagi_playground.server.analysis.source import Source
-from lionagi_playground.server.knowledge import load_knowledge
+from tests.lionagi_env import KNOWLEDGE
 
-ENV = find_runtime_env()
-KNOWLEDGE = load_knowledge(ENV)
-pytestmark = pytest.mark.skipif(
-    ENV is None, reason="no runtime environment: run `lionagi-playground setup`"
-)
 HEAD = "import lionagi\nfrom lionagi import Branch, iModel\n\n"
 
 
