@@ -22,7 +22,6 @@ from typing import Any
 
 from lionagi_playground.runtime_env import RuntimeEnv
 from lionagi_playground.sandbox.backend import Execution
-from lionagi_playground.sandbox.bubblewrap_command import BASE_ENV, WORKSPACE
 from lionagi_playground.sandbox.cgroups import RunCgroup
 from lionagi_playground.sandbox.display import NONCE_ENV
 from lionagi_playground.sandbox.docker_daemon import default_url
@@ -37,7 +36,9 @@ from lionagi_playground.sandbox.docker_streams import AttachPump, EndReport, hea
 from lionagi_playground.sandbox.errors import BackendUnavailableError, RunStartError
 from lionagi_playground.sandbox.request import RunRequest
 from lionagi_playground.sandbox.runtimes import (
+    BASE_ENV,
     BASH,
+    WORKSPACE,
     Runtime,
     choose_runtime,
     javascript_runtime,

@@ -1,5 +1,7 @@
 """Runtimes as data: how each language is started inside a sandbox (command, extension, env).
 
+Every run, whatever its language and backend, starts in `WORKSPACE` with `BASE_ENV`.
+
 A runtime is a command template, not code: `{entry}` is replaced by the entry file's path
 relative to the workspace, `{python}` by the runtime environment's interpreter. Backends read
 `mounts` to know which host trees the command needs (read-only).
@@ -13,6 +15,21 @@ from pathlib import Path, PurePosixPath
 
 from lionagi_playground.runtime_env import RuntimeEnv, find_runtime_env
 from lionagi_playground.sandbox.errors import UnknownRuntimeError
+
+WORKSPACE = PurePosixPath("/workspace")
+"""The run's working folder, where its files are, whatever the backend."""
+
+BASE_ENV = (
+    ("PATH", "/usr/local/bin:/usr/bin:/bin"),
+    ("HOME", str(WORKSPACE)),
+    ("USER", "sandbox"),
+    ("LOGNAME", "sandbox"),
+    ("LANG", "C.UTF-8"),
+    ("LC_ALL", "C.UTF-8"),
+    ("TMPDIR", "/tmp"),
+    ("TERM", "dumb"),
+)
+"""The environment every run starts with, whatever the backend; the runtime's own adds to it."""
 
 
 @dataclass(frozen=True)

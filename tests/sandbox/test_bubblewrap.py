@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from lionagi_playground.sandbox import Backend, Exit, Output, RunRequest, Stats
-from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend, _reachable_by_others
+from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
+from lionagi_playground.sandbox.bubblewrap.backend import _reachable_by_others
 from tests.sandbox.harness import collect, leftover_cgroups, run_files, run_uid_processes
 
 REPO = Path(__file__).resolve().parents[2]

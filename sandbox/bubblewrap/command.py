@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from lionagi_playground.sandbox.limits import Limits
-from lionagi_playground.sandbox.runtimes import Runtime
+from lionagi_playground.sandbox.runtimes import BASE_ENV, WORKSPACE, Runtime
 
-WORKSPACE = PurePosixPath("/workspace")
 SANDBOX_UID = 1000
 SANDBOX_GID = 1000
 ETC_FILES = (
@@ -46,17 +45,6 @@ ETC_FILES = (
 """The only /etc entries a sandbox sees: nothing secret (never shadow, ssh, sudoers)."""
 
 USR_LINKS = ("bin", "sbin", "lib", "lib64", "lib32", "libx32")
-
-BASE_ENV = (
-    ("PATH", "/usr/local/bin:/usr/bin:/bin"),
-    ("HOME", str(WORKSPACE)),
-    ("USER", "sandbox"),
-    ("LOGNAME", "sandbox"),
-    ("LANG", "C.UTF-8"),
-    ("LC_ALL", "C.UTF-8"),
-    ("TMPDIR", "/tmp"),
-    ("TERM", "dumb"),
-)
 
 
 @dataclass(frozen=True)
@@ -95,7 +83,7 @@ class CommandParts:
     ids: HostIds
     block_fd: int | None = None
     """bwrap waits on it before starting the program: the backend first moves the sandbox
-    into the run's cgroup (see `bubblewrap._Containment`)."""
+    into the run's cgroup (see `containment`)."""
     cgroup: bool = False
     staged: Mapping[Path, Path] = field(default_factory=dict)
     """host tree -> the world-traversable mount point it is staged on (root mode)."""
