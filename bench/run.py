@@ -36,10 +36,10 @@ from pygls.lsp.client import LanguageClient
 from lionagi_playground.runtime_env import find_runtime_env
 from lionagi_playground.sandbox import Backend, Exit, Limits, RunRequest, Scheduler
 from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
-from lionagi_playground.sandbox.docker_backend import DockerBackend
-from lionagi_playground.sandbox.docker_daemon import ensure_daemon
-from lionagi_playground.sandbox.docker_image import RUNTIME_IN_IMAGE
-from lionagi_playground.sandbox.docker_pool import Shape, host_config
+from lionagi_playground.sandbox.docker.backend import DockerBackend
+from lionagi_playground.sandbox.docker.build import RUNTIME_IN_IMAGE
+from lionagi_playground.sandbox.docker.daemon import ensure_daemon
+from lionagi_playground.sandbox.docker.host_config import Shape, host_config
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = str(Path(sys.executable).with_name("lionagi-playground"))

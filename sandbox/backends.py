@@ -24,7 +24,7 @@ def make_backend(
 
         backend: Backend = BubblewrapBackend(runtime_root)
     elif name == "docker":
-        from lionagi_playground.sandbox.docker_backend import DockerBackend
+        from lionagi_playground.sandbox.docker.backend import DockerBackend
 
         backend = DockerBackend(runtime_root, min_warm=0 if one_shot else 2)
     else:

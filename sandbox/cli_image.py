@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from lionagi_playground.sandbox.docker_daemon import DockerDaemonError, ensure_daemon
+from lionagi_playground.sandbox.docker.daemon import DockerDaemonError, ensure_daemon
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from lionagi_playground.sandbox.docker_image import ImageBuildError, build_image
+    from lionagi_playground.sandbox.docker.build import ImageBuildError, build_image
 
     started = time.monotonic()
     try:

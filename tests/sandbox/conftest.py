@@ -14,8 +14,8 @@ import pytest
 
 from lionagi_playground.sandbox import Backend
 from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
-from lionagi_playground.sandbox.docker_backend import DockerBackend
-from lionagi_playground.sandbox.docker_daemon import Daemon, ensure_daemon, stop_daemon
+from lionagi_playground.sandbox.docker.backend import DockerBackend
+from lionagi_playground.sandbox.docker.daemon import Daemon, ensure_daemon, stop_daemon
 
 BACKENDS_UNDER_TEST = ["bubblewrap", "docker"]
 """Every backend the escape suite runs against."""
@@ -48,7 +48,7 @@ def docker_ready() -> Iterator[Daemon]:
     """A Docker daemon (started here when none answers) with the sandbox image built."""
     import docker
 
-    from lionagi_playground.sandbox.docker_image import build_image
+    from lionagi_playground.sandbox.docker.build import build_image
 
     daemon = ensure_daemon()  # DockerDaemonError says why, and fails every docker test
     client = docker.DockerClient(base_url=daemon.url, version="auto", timeout=600)

@@ -20,8 +20,8 @@ from lionagi_playground.sandbox import (
     Stats,
 )
 from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
-from lionagi_playground.sandbox.docker_backend import DockerBackend
-from lionagi_playground.sandbox.docker_pool import POOL_LABEL
+from lionagi_playground.sandbox.docker.backend import DockerBackend
+from lionagi_playground.sandbox.docker.sweep import POOL_LABEL
 
 GRACE_S = 20.0
 """How long past its own timeout a run may take to report its exit before a test fails."""

@@ -1,7 +1,7 @@
 """The sandbox image: its content-hash tag, and building it (`lionagi-playground image`).
 
 The image is `image/Dockerfile` over a Debian 12 base: from a registry where one answers,
-else from `docker_rootfs` (debootstrap). The runtime environment goes in from wheels made
+else from `rootfs` (debootstrap). The runtime environment goes in from wheels made
 on the host (`pip wheel` of exactly what the host's runtime environment holds), so the code
 a run sees in a container is the code the editor's completions were read from.
 
@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lionagi_playground.runtime_env import RuntimeEnv, find_runtime_env, runtime_package_source
-from lionagi_playground.sandbox.docker_rootfs import (
+from lionagi_playground.sandbox.docker.rootfs import (
     PACKAGES,
     SUITE,
     ImageBuildError,

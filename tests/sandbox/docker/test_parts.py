@@ -16,17 +16,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lionagi_playground.sandbox.docker_daemon import (
+from lionagi_playground.sandbox.docker.build import IMAGE_DIR
+from lionagi_playground.sandbox.docker.daemon import (
     Daemon,
     DockerDaemonError,
     ensure_daemon,
     server_version,
     stop_daemon,
 )
-from lionagi_playground.sandbox.docker_image import IMAGE_DIR
-from lionagi_playground.sandbox.docker_rootfs import _mirror_in
-from lionagi_playground.sandbox.docker_seccomp import SOCKET_FAMILIES, allowed_names, profile
-from lionagi_playground.sandbox.docker_streams import END_MARKER, EndScanner
+from lionagi_playground.sandbox.docker.rootfs import _mirror_in
+from lionagi_playground.sandbox.docker.seccomp import SOCKET_FAMILIES, allowed_names, profile
+from lionagi_playground.sandbox.docker.streams import END_MARKER, EndScanner
 from lionagi_playground.sandbox.seccomp import DENIED
 
 

@@ -1,7 +1,7 @@
 """The Docker backend: each run in a fresh hardened container from the warm pool.
 
-A run claims a started container (`docker_pool`), sends its header through the attach
-stream (`docker_streams`) and is then supervised by the shared supervisor like any other:
+A run claims a started container (`pool`), sends its header through the attach
+stream (`streams`) and is then supervised by the shared supervisor like any other:
 the wall clock, the output cap, usage samples and the verdict are the same code as for
 bubblewrap. What differs is behind three small objects: the root (the program's end comes
 from the agent's report, not from wait4), the containment (killing the container's init
@@ -24,15 +24,17 @@ from lionagi_playground.runtime_env import RuntimeEnv
 from lionagi_playground.sandbox.backend import Execution
 from lionagi_playground.sandbox.cgroups import RunCgroup
 from lionagi_playground.sandbox.display import NONCE_ENV
-from lionagi_playground.sandbox.docker_daemon import default_url
-from lionagi_playground.sandbox.docker_image import (
+from lionagi_playground.sandbox.docker.build import (
     RUNTIME_IN_IMAGE,
     ImageBuildError,
     image_exists,
     image_tag,
 )
-from lionagi_playground.sandbox.docker_pool import ContainerPool, PoolContainer, Shape
-from lionagi_playground.sandbox.docker_streams import AttachPump, EndReport, header_bytes
+from lionagi_playground.sandbox.docker.container import PoolContainer
+from lionagi_playground.sandbox.docker.daemon import default_url
+from lionagi_playground.sandbox.docker.host_config import Shape
+from lionagi_playground.sandbox.docker.pool import ContainerPool
+from lionagi_playground.sandbox.docker.streams import AttachPump, EndReport, header_bytes
 from lionagi_playground.sandbox.errors import BackendUnavailableError, RunStartError
 from lionagi_playground.sandbox.request import RunRequest
 from lionagi_playground.sandbox.runtimes import (

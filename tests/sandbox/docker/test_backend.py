@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from lionagi_playground.sandbox import Limits, RunRequest
-from lionagi_playground.sandbox.docker_backend import DockerBackend, DockerRun
-from lionagi_playground.sandbox.docker_daemon import Daemon
+from lionagi_playground.sandbox.docker.backend import DockerBackend, DockerRun
+from lionagi_playground.sandbox.docker.daemon import Daemon
 from lionagi_playground.sandbox.limits import MIB
 from tests.sandbox.harness import GRACE_S, Result, collect, docker_leftovers
 
@@ -197,7 +197,7 @@ def test_image_command_is_idempotent(docker_ready: Daemon) -> None:
 
 @pytest.mark.parametrize("program", ["kill_parent.py", "kill_all.py"])
 async def test_pid_1_is_the_agent_and_survives(docker_backend: DockerBackend, program: str) -> None:
-    source = (Path(__file__).parent / "escapes" / program).read_text()
+    source = (Path(__file__).parents[1] / "escapes" / program).read_text()
     _, result = await run_source(docker_backend, source)
     assert result.exit.status == "ok"
     _, result = await run_source(docker_backend, "print(open('/proc/1/cmdline').read())")

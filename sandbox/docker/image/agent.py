@@ -10,7 +10,7 @@ cannot be killed from inside the container (the kernel drops SIGKILL and every s
 a handler sent to a namespace's init from within) and it reaps every orphan, as docker-init
 would.
 
-The protocol, on the container's attach stream (`docker_streams` is the host side):
+The protocol, on the container's attach stream (`streams` is the host side):
 
     stdin:  b"<length>\\n" + JSON {argv, env, cwd, files, token}; all that follows is the
             program's own stdin (the header is read exactly, never a byte more)

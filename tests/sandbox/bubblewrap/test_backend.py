@@ -20,7 +20,7 @@ from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
 from lionagi_playground.sandbox.bubblewrap.backend import _reachable_by_others
 from tests.sandbox.harness import collect, leftover_cgroups, run_files, run_uid_processes
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 async def test_interactive_stdin(bubblewrap: Backend) -> None:
