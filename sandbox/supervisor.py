@@ -5,17 +5,15 @@ measure and kill the run's whole tree and release what the backend set up, and o
 `Root` (how to wait for the process whose end is the run's end: our own child by default, a
 process inside a container for Docker). It guarantees the event order of `events.py` and
 that, by the time `Exit` is delivered, nothing of the run is left: the tree is killed, the
-process reaped, the containment released.
+process reaped, the containment released. The verdict itself is `verdict.py`, stdin goes
+through `stdin.StdinPipe`, and the `Root` types are in `root.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
-import resource
-import signal
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -25,7 +23,10 @@ from lionagi_playground.sandbox.backend import RunState
 from lionagi_playground.sandbox.capture import Capture
 from lionagi_playground.sandbox.events import Event, Exit, Output, Stats, Status, Stream
 from lionagi_playground.sandbox.limits import MIB, Limits
+from lionagi_playground.sandbox.root import Ended, ProcessRoot, Root
+from lionagi_playground.sandbox.stdin import StdinPipe
 from lionagi_playground.sandbox.usage import UsageProbe
+from lionagi_playground.sandbox.verdict import verdict
 
 log = logging.getLogger(__name__)
 
@@ -54,66 +55,6 @@ class Containment(Protocol):
 
     async def release(self) -> None:
         """Remove what the run left on the host (cgroup, ids); after the tree is gone."""
-
-
-@dataclass(frozen=True)
-class Ended:
-    """How the root process ended: its exit code as `os.waitstatus_to_exitcode` gives it
-    (negative for a signal), and what it used as far as it knows."""
-
-    code: int
-    cpu_ms: int = 0
-    max_rss_bytes: int = 0
-
-
-class Root(Protocol):
-    """The process whose end is the run's end."""
-
-    async def wait(self) -> Ended:
-        """Until it ends (cancellable)."""
-
-    def kill(self) -> None:
-        """SIGKILL it directly: the last resort after the tree kill (idempotent)."""
-
-    async def collect(self) -> Ended:
-        """Its end once it was killed; must return."""
-
-
-class ProcessRoot:
-    """Our own child process: waited for with a pidfd, reaped with wait4 (for its rusage)."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-
-    async def wait(self) -> Ended:
-        loop = asyncio.get_running_loop()
-        pidfd = os.pidfd_open(self.pid)
-        exited: asyncio.Future[None] = loop.create_future()
-        loop.add_reader(pidfd, _resolve, exited)
-        try:
-            await exited
-        finally:
-            loop.remove_reader(pidfd)
-            os.close(pidfd)
-        # The pidfd said it exited: this wait does not block.
-        _, status, usage = os.wait4(self.pid, os.WNOHANG)  # noqa: ASYNC222
-        return _ended(status, usage)
-
-    def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-
-    async def collect(self) -> Ended:
-        _, status, usage = await asyncio.to_thread(os.wait4, self.pid, 0)
-        return _ended(status, usage)
-
-
-def _ended(status: int, usage: resource.struct_rusage) -> Ended:
-    return Ended(
-        os.waitstatus_to_exitcode(status),
-        int((usage.ru_utime + usage.ru_stime) * 1000),
-        usage.ru_maxrss * 1024,
-    )
 
 
 @dataclass(frozen=True)
@@ -148,9 +89,7 @@ class SupervisedRun:
         self._state = RunState.RUNNING
         self._reason: Status | None = None
         self._started = time.monotonic()
-        self._stdin: int | None = spawned.stdin
-        self._stdin_lock = asyncio.Lock()
-        self._stdin_wait: asyncio.Future[None] | None = None
+        self._stdin = StdinPipe(spawned.stdin)
         self._eof: dict[Stream, asyncio.Future[None]] = {}
         self._ended: Ended | None = None
         self._task: asyncio.Task[None] | None = None
@@ -172,19 +111,10 @@ class SupervisedRun:
                 return
 
     async def write_stdin(self, text: str) -> None:
-        data = text.encode("utf-8", "surrogateescape")
-        async with self._stdin_lock:
-            while data and self._stdin is not None:
-                try:
-                    data = data[os.write(self._stdin, data) :]
-                except BlockingIOError:
-                    await self._stdin_writable()
-                except OSError:  # the program closed stdin or ended: nothing to deliver to
-                    self._close_stdin()
+        await self._stdin.write(text)
 
     async def close_stdin(self) -> None:
-        async with self._stdin_lock:
-            self._close_stdin()
+        await self._stdin.close()
 
     async def cancel(self) -> None:
         self._stop("cancelled")
@@ -200,7 +130,7 @@ class SupervisedRun:
         exit_event: Exit | None = None
         timer = loop.call_later(self._limits.timeout_s, self._stop, "timeout")
         sampler = loop.create_task(self._sample())
-        feeder = loop.create_task(self._feed_stdin())
+        feeder = loop.create_task(self._stdin.feed(self._stdin_text))
         try:
             for stream, fd in self._pipes():
                 self._eof[stream] = loop.create_future()
@@ -320,38 +250,9 @@ class SupervisedRun:
             if probe.oom_kills():
                 self._stop("memory")
 
-    async def _feed_stdin(self) -> None:
-        if self._stdin_text is None:
-            return
-        await self.write_stdin(self._stdin_text)
-        await self.close_stdin()
-
-    async def _stdin_writable(self) -> None:
-        assert self._stdin is not None
-        loop = asyncio.get_running_loop()
-        fd = self._stdin
-        self._stdin_wait = loop.create_future()
-        waiter = self._stdin_wait
-        loop.add_writer(fd, _resolve, waiter)
-        try:
-            await waiter
-        finally:
-            loop.remove_writer(fd)
-            self._stdin_wait = None
-
-    def _close_stdin(self) -> None:
-        if self._stdin is None:
-            return
-        if self._stdin_wait is not None and not self._stdin_wait.done():
-            self._stdin_wait.cancel()
-        with contextlib.suppress(OSError):
-            asyncio.get_running_loop().remove_writer(self._stdin)
-        os.close(self._stdin)
-        self._stdin = None
-
     async def _teardown(self) -> None:
         self._containment.kill()
-        self._close_stdin()
+        self._stdin.close_now()
         for stream, fd in self._pipes():
             self._close_reader(stream, fd)
         if self._ended is None:
@@ -366,9 +267,15 @@ class SupervisedRun:
         assert self._ended is not None
         ended = self._ended
         probe = self._containment.probe
-        verdict, code, number, message = self._verdict(ended.code, probe.oom_kills() > 0)
+        status, code, number, message = verdict(
+            self._reason,
+            ended.code,
+            oom=probe.oom_kills() > 0,
+            started=self._containment.started(),
+            limits=self._limits,
+        )
         return Exit(
-            verdict,
+            status,
             code,
             number,
             elapsed_ms=int((time.monotonic() - self._started) * 1000),
@@ -376,42 +283,3 @@ class SupervisedRun:
             max_memory_bytes=max(probe.peak_memory_bytes(), ended.max_rss_bytes),
             message=message,
         )
-
-    def _verdict(self, code: int, oom: bool) -> tuple[Status, int | None, int | None, str]:
-        """(status, exit code, signal, message) from why we stopped it and how it ended."""
-        limits = self._limits
-        if self._reason == "timeout":
-            return "timeout", None, None, f"timed out after {limits.timeout_s:g} s"
-        if self._reason == "output_limit":
-            return (
-                "output_limit",
-                None,
-                None,
-                f"output passed {_size(limits.output_bytes)}: stopped",
-            )
-        if self._reason == "cancelled":
-            return "cancelled", None, None, "cancelled"
-        if self._reason == "memory" or oom:
-            return "memory", None, None, f"ran out of memory (limit {_size(limits.memory_bytes)})"
-        if not self._containment.started():
-            return "error", code, None, "the sandbox could not start (see stderr)"
-        if code == 0:
-            return "ok", 0, None, ""
-        # bwrap reports a program killed by signal n as 128 + n, as shells do.
-        number = code - 128 if code > 128 else -code if code < 0 else 0
-        if 0 < number < signal.NSIG:
-            name = signal.Signals(number).name if number in _SIGNALS else f"signal {number}"
-            return "signal", None, number, f"killed by {name}"
-        return "error", code, None, f"exited with code {code}"
-
-
-_SIGNALS = {int(item) for item in signal.Signals}
-
-
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
-
-
-def _size(count: int) -> str:
-    return f"{count / MIB:g} MiB" if count >= MIB else f"{count} bytes"

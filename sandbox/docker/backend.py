@@ -37,6 +37,7 @@ from lionagi_playground.sandbox.docker.pool import ContainerPool
 from lionagi_playground.sandbox.docker.streams import AttachPump, EndReport, header_bytes
 from lionagi_playground.sandbox.errors import BackendUnavailableError, RunStartError
 from lionagi_playground.sandbox.request import RunRequest
+from lionagi_playground.sandbox.root import Ended
 from lionagi_playground.sandbox.runtimes import (
     BASE_ENV,
     BASH,
@@ -46,7 +47,7 @@ from lionagi_playground.sandbox.runtimes import (
     javascript_runtime,
     python_runtime,
 )
-from lionagi_playground.sandbox.supervisor import Ended, Spawned, SupervisedRun
+from lionagi_playground.sandbox.supervisor import Spawned, SupervisedRun
 
 log = logging.getLogger(__name__)
 
