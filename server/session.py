@@ -10,7 +10,14 @@ from typing import Any
 
 import attrs
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcMethodNotFound,
+    JsonRpcParseError,
+    JsonRpcRequestCancelled,
+)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -22,6 +29,45 @@ from lionagi_playground.server.shared import Shared
 log = logging.getLogger(__name__)
 
 SERVER_NAME = "lionagi-playground"
+
+CLIENT_MISTAKES = (
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcMethodNotFound,
+    JsonRpcParseError,
+    JsonRpcRequestCancelled,
+)
+"""Errors that answer what a client sent (or cancelled): logged in one line at INFO, never as
+the server's own fault (ERROR with a traceback is kept for those)."""
+
+
+class ClientMistakeFilter(logging.Filter):
+    """Turns pygls's ERROR-with-traceback records about a client's mistake into one INFO line.
+
+    pygls logs every `JsonRpcException` a handler raises with `logger.exception`, so an
+    InvalidParams answer to a client's bad request read like a crash of the server.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("Unable to deserialize message"):
+            # A message whose params do not fit its method: `SessionProtocol` answers it
+            # with InvalidParams and logs the reason in one line of its own.
+            return False
+        error = record.exc_info[1] if record.exc_info else None
+        if "unknown method" in str(record.msg) and record.levelno == logging.WARNING:
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        elif isinstance(error, CLIENT_MISTAKES):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg, record.args = "%s: %s", (record.getMessage(), error)
+            record.exc_info = record.exc_text = None
+        return record.levelno >= logging.getLogger(record.name).getEffectiveLevel()
+
+
+def quiet_client_mistakes() -> None:
+    """Install `ClientMistakeFilter` on pygls's protocol logger (idempotent)."""
+    logger = logging.getLogger("pygls.protocol.json_rpc")
+    if not any(isinstance(f, ClientMistakeFilter) for f in logger.filters):
+        logger.addFilter(ClientMistakeFilter())
 
 
 @attrs.define
@@ -114,7 +160,7 @@ class SessionProtocol(LanguageServerProtocol):
 
     def handle_message(self, message: Any) -> None:
         if isinstance(message, RejectedMessage):
-            log.warning("rejected %s: %s", message.method, message.reason)
+            log.info("rejected %s: %s", message.method, message.reason)
             if message.id is not None:
                 self._send_response(
                     message.id,
@@ -127,23 +173,23 @@ class SessionProtocol(LanguageServerProtocol):
         if not hasattr(message, "jsonrpc"):
             # Valid JSON that is not a JSON-RPC message (a number, a list, an
             # object without "jsonrpc").
-            self._send_response(
-                None,  # type: ignore[arg-type]  # JSON-RPC answers an unreadable id with null
-                error=types.ResponseError(
-                    code=types.ErrorCodes.InvalidRequest, message="not a JSON-RPC 2.0 message"
-                ),
+            self._send_error_without_id(
+                types.ErrorCodes.InvalidRequest, "not a JSON-RPC 2.0 message"
             )
             return
         super().handle_message(message)
 
     def reject_unparsable(self, detail: str) -> None:
         """Answer a frame that is not JSON at all (JSON-RPC's parse error, id null)."""
-        self._send_response(
-            None,  # type: ignore[arg-type]  # JSON-RPC answers an unreadable id with null
-            error=types.ResponseError(
-                code=types.ErrorCodes.ParseError, message=f"message is not valid JSON: {detail}"
-            ),
+        self._send_error_without_id(
+            types.ErrorCodes.ParseError, f"message is not valid JSON: {detail}"
         )
+
+    def _send_error_without_id(self, code: types.ErrorCodes, message: str) -> None:
+        # JSON-RPC 2.0 answers a message whose id cannot be read with `"id": null`; pygls's
+        # serializer drops None members, so this reply is written as plain JSON.
+        log.info("answered a message with no readable id: %s", message)
+        self._send_data({"jsonrpc": "2.0", "id": None, "error": {"code": code, "message": message}})
 
     @lsp_method(types.EXIT)
     def lsp_exit(self, *args: Any) -> Generator[Any, Any, None]:
@@ -167,6 +213,7 @@ class PlaygroundServer(LanguageServer):
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=SessionProtocol,
         )
+        quiet_client_mistakes()
         self.shared = shared
         self.session_id = secrets.token_hex(6)
         """Names this session to the sandbox scheduler: one active run per session."""
@@ -181,6 +228,8 @@ class PlaygroundServer(LanguageServer):
         # rather than leaving the client guessing.
         if isinstance(error, ValueError):
             self.protocol.reject_unparsable(str(error))
+        elif isinstance(error, CLIENT_MISTAKES):
+            log.info("client error: %s", error)
         else:
             log.error("%s", error)
 

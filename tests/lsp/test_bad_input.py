@@ -21,9 +21,15 @@ class RawStdio:
         self.process = process
 
     @classmethod
-    async def start(cls) -> RawStdio:
+    async def start(cls, *options: str, stderr: int | None = None) -> RawStdio:
+        """The server, with `options` of the command line before its `lsp` subcommand."""
         process = await asyncio.create_subprocess_exec(
-            *SERVER, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+            *SERVER[:-1],
+            *options,
+            SERVER[-1],
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=stderr,
         )
         return cls(process)
 
@@ -50,10 +56,10 @@ class RawStdio:
         return message
 
     async def response(self, msg_id: int | None) -> dict[str, Any]:
-        """The response with `msg_id`, skipping notifications and other responses."""
+        """The response with `msg_id` (an `"id": null` member for None), skipping the rest."""
         while True:
             message = await self.receive()
-            if "method" not in message and message.get("id") == msg_id:
+            if "method" not in message and "id" in message and message["id"] == msg_id:
                 return message
 
     async def request(self, msg_id: int, method: str, params: Any) -> dict[str, Any]:
@@ -61,7 +67,8 @@ class RawStdio:
         return await self.response(msg_id)
 
     async def close(self) -> None:
-        self.process.kill()
+        if self.process.returncode is None:
+            self.process.kill()
         await self.process.wait()
 
 
@@ -112,6 +119,31 @@ async def test_valid_json_that_is_not_json_rpc_is_rejected(raw: RawStdio) -> Non
     reply = await raw.response(None)
     assert reply["error"]["code"] == types.ErrorCodes.InvalidRequest
     await _still_serving(raw, 7)
+
+
+async def test_client_mistakes_are_logged_as_one_info_line_not_as_server_errors() -> None:
+    peer = await RawStdio.start("--log-level", "INFO", stderr=asyncio.subprocess.PIPE)
+    try:
+        reply = await peer.request(0, "initialize", {"capabilities": {}, "processId": None})
+        assert "result" in reply
+        peer.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+        unknown = await peer.request(1, "playground/doesNotExist", {})
+        assert unknown["error"]["code"] == types.ErrorCodes.MethodNotFound
+        invalid = await peer.request(2, "textDocument/hover", "not an object")
+        assert invalid["error"]["code"] == types.ErrorCodes.InvalidParams
+        bad_run = await peer.request(3, "playground/run", {"entry": 7})
+        assert bad_run["error"]["code"] == types.ErrorCodes.InvalidParams
+        assert (await peer.request(4, "shutdown", None))["result"] is None
+        peer.send({"jsonrpc": "2.0", "method": "exit"})
+        assert peer.process.stderr is not None
+        log = (await asyncio.wait_for(peer.process.stderr.read(), TIMEOUT)).decode()
+    finally:
+        await peer.close()
+    assert "Traceback" not in log
+    assert not [line for line in log.splitlines() if line.startswith(("ERROR", "WARNING"))], log
+    info = [line for line in log.splitlines() if line.startswith("INFO")]
+    assert any("doesNotExist" in line for line in info), log
+    assert any("textDocument/hover" in line for line in info), log
 
 
 async def test_unknown_method_gets_method_not_found(raw: RawStdio) -> None:

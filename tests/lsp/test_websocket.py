@@ -112,3 +112,24 @@ async def test_frames_are_text_frames(ws_server: WsServer) -> None:
     frame = await asyncio.wait_for(websocket.recv(), 30)
     assert isinstance(frame, str)  # Monaco's client rejects binary frames
     await websocket.close()
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ("this is not json", types.ErrorCodes.ParseError),
+        ("[1, 2]", types.ErrorCodes.InvalidRequest),
+    ],
+)
+async def test_an_unreadable_frame_is_answered_with_a_null_id(
+    ws_server: WsServer, frame: str, code: int
+) -> None:
+    websocket = await _raw_session(ws_server.url())
+    assert json.loads(await asyncio.wait_for(websocket.recv(), 30))["id"] == 1
+    await websocket.send(frame)
+    reply = json.loads(await asyncio.wait_for(websocket.recv(), 30))
+    # JSON-RPC 2.0: an id that cannot be read is answered with `"id": null`, never omitted.
+    assert "id" in reply
+    assert reply["id"] is None
+    assert reply["error"]["code"] == code
+    await websocket.close()
