@@ -10,7 +10,7 @@ from lionagi_playground.runtime_env import RuntimeEnv, find_runtime_env
 from lionagi_playground.sandbox.backends import DEFAULT_BACKEND
 from lionagi_playground.server.analyzer import Analyzer
 from lionagi_playground.server.jedi_engine import JediEngine
-from lionagi_playground.server.runs import RunService
+from lionagi_playground.server.runs.service import RunService
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Runs over LSP: `playground/run`, `/stdin`, `/cancel` and the `playground.run` command.
 
-Thin handlers: params are read by `run_params`, the workspace by `run_workspace`, and the run
+Thin handlers: params are read by `runs.params`, the workspace by `runs.workspace`, and the run
 itself belongs to the process-wide `RunService`, which sends the run's notifications.
 
 Pressing Run again while a run is active restarts: the new run replaces the session's current
@@ -22,16 +22,16 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from lionagi_playground.sandbox import InvalidRequestError, RunRequest, SandboxError, clamp
-from lionagi_playground.server.run_params import (
+from lionagi_playground.server.runs.params import (
     RunParams,
     RunParamsError,
     cancel_params,
     run_params,
     stdin_params,
 )
-from lionagi_playground.server.run_protocol import CANCEL, RUN, RUN_COMMAND, STDIN, lsp_run_started
-from lionagi_playground.server.run_workspace import Workspace, document_workspace
-from lionagi_playground.server.runs import UnknownRunError
+from lionagi_playground.server.runs.protocol import CANCEL, RUN, RUN_COMMAND, STDIN, lsp_run_started
+from lionagi_playground.server.runs.service import UnknownRunError
+from lionagi_playground.server.runs.workspace import Workspace, document_workspace
 
 if TYPE_CHECKING:
     from lionagi_playground.server.session import PlaygroundServer
@@ -59,7 +59,7 @@ def _answering(method: str) -> Iterator[None]:
 
 async def _workspace(ls: PlaygroundServer, params: RunParams) -> Workspace:
     if params.files is not None:
-        assert params.entry is not None  # run_params names the entry of a `files` run
+        assert params.entry is not None  # runs.params names the entry of a `files` run
         return Workspace(params.files, params.entry)
     assert params.uri is not None
     # The open buffers are read here, on the loop; the disk in a thread.

@@ -27,7 +27,7 @@ from lionagi_playground.sandbox import (
 )
 from lionagi_playground.sandbox.backends import DEFAULT_BACKEND
 from lionagi_playground.sandbox.runtimes import Runtime, available_runtimes, choose_runtime
-from lionagi_playground.server.run_protocol import lsp_run_notification
+from lionagi_playground.server.runs.protocol import lsp_run_notification
 
 log = logging.getLogger(__name__)
 

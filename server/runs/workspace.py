@@ -33,7 +33,7 @@ from lionagi_playground.sandbox.request import (
     MAX_TOTAL_BYTES,
     check_path,
 )
-from lionagi_playground.server.run_params import RunParamsError
+from lionagi_playground.server.runs.params import RunParamsError
 
 log = logging.getLogger(__name__)
 
