@@ -15,7 +15,9 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from functools import partial
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
@@ -72,21 +74,35 @@ async def _workspace(ls: PlaygroundServer, params: RunParams) -> Workspace:
     )
 
 
+def _buffer_language(ls: PlaygroundServer, params: RunParams, entry: str) -> str | None:
+    """The `languageId` of the open document being run, when its name does not tell.
+
+    Editors' new buffers (`untitled:Untitled-1`) have no extension; the language the
+    client opened them with is what the user chose. A name that tells wins, so a
+    `deploy.sh` opened as `shellscript` still runs as bash.
+    """
+    if params.uri is None or params.entry is not None or PurePosixPath(entry).suffix:
+        return None  # not a document run, another file is the entry, or the name tells
+    document = ls.workspace.text_documents.get(unquote(params.uri))
+    return document.language_id if document is not None and document.language_id else None
+
+
 async def start_run(ls: PlaygroundServer, raw: object, method: str = RUN) -> dict[str, Any]:
     """Start a run for the session; the `{runId, limits}` result goes out before any event."""
     runs = ls.shared.runs
     with _answering(method):
         params = run_params(raw)
         workspace = await _workspace(ls, params)
+        language = params.language or _buffer_language(ls, params, workspace.entry)
         request = RunRequest(
             files=workspace.files,
             entry=workspace.entry,
-            language=params.language,
+            language=language,
             stdin=params.stdin,
             limits=clamp(params.limits, runs.maxima),
             session=ls.session_id,
         )
-        runs.check_runtime(params.language, request.entry)
+        runs.check_runtime(language, request.entry)
         run = runs.start(request, ls.protocol)
     ls.protocol.after_response(lambda: runs.release(run.id))
     log.info("run %s: %s with %d files", run.id, request.entry, len(request.files))

@@ -557,6 +557,20 @@ async def test_an_open_document_runs_by_uri_with_another_entry(client: Client) -
     assert (end["status"], run_log(client).text(run_id)) == ("ok", "lib buffer\n")
 
 
+async def test_an_unsaved_buffer_runs_in_the_language_it_was_opened_with(client: Client) -> None:
+    # Editors' new buffers have no extension: the document's languageId tells the language.
+    uri = f"untitled:Untitled-{uuid.uuid4().hex[:8]}"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="python", version=1, text="print(6 * 7)\n"
+            )
+        )
+    )
+    run_id, end = await run_to_exit(client, {"uri": uri})
+    assert (end["status"], run_log(client).text(run_id)) == ("ok", "42\n")
+
+
 # -- bad params ------------------------------------------------------------------------------
 
 NAN = float("nan")
