@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_SCRIPTS = 8
-"""Scripts kept for reuse, across all sessions (each holds one text and its caches)."""
+"""Scripts kept for reuse, across all sessions (one per path, each with its caches)."""
 
 
 class JediEngine:
@@ -34,7 +34,8 @@ class JediEngine:
         self._runtime_env = runtime_env
         self._environment: Any = None
         self._projects: dict[str, Any] = {}
-        self._scripts: OrderedDict[tuple[str | None, str | None, str], Any] = OrderedDict()
+        self._scripts: OrderedDict[str, tuple[tuple[str | None, str], Any]] = OrderedDict()
+        """path -> ((root, text), Script): the newest Script of each path."""
         # The first jedi call of a process pays for starting the runtime's
         # interpreter and loading the builtins stubs (over a second here).
         # Start paying now, on the jedi thread, while the client initializes.
@@ -67,19 +68,25 @@ class JediEngine:
         A Script carries jedi's inference caches, which are lost with it; the
         requests that follow each other on one version of a document (a
         completion, its resolve, a hover, signature help) share one Script.
+
+        Only the newest Script of a path is kept: parso's diff parser updates the
+        tree of the previous parse of that path in place, so an older Script of it
+        answers from a tree that is no longer its text (a document edited and then
+        reverted was completed from the edited tree).
         """
-        key = (path, root, text)
-        script = self._scripts.get(key)
-        if script is not None:
+        key = path or ""
+        cached = self._scripts.get(key)
+        if cached is not None and cached[0] == (root, text):
             self._scripts.move_to_end(key)
-            return script
+            return cached[1]
         script = jedi.Script(
             text,
             path=Path(path) if path else None,
             environment=self._environment,
             project=self._project(root),
         )
-        self._scripts[key] = script
+        self._scripts[key] = ((root, text), script)
+        self._scripts.move_to_end(key)
         while len(self._scripts) > MAX_SCRIPTS:
             self._scripts.popitem(last=False)
         return script

@@ -330,3 +330,29 @@ async def test_cancel_request_drops_work_that_has_not_started(client: Client) ->
     listed = await symbols
     assert listed is not None
     assert len(listed) == 6000
+
+
+async def test_completion_after_an_edit_and_its_undo_answers_from_the_text(client: Client) -> None:
+    # A user types a line, completes, undoes it and completes again: every answer must be
+    # what the text says, however the server reuses parses between versions.
+    body = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(60))
+    original = f"class Record:\n    def describe(self): ...\n\n\n{body}record = Record()\nrecord.\n"
+    last = original.count("\n") - 1
+    uri = open_document(client, original)
+
+    async def labels(line: int, column: int) -> set[str]:
+        result = await client.text_document_completion_async(
+            types.CompletionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri), position=pos(line, column)
+            )
+        )
+        assert isinstance(result, types.CompletionList)
+        return {item.label for item in result.items}
+
+    assert "describe" in await labels(last, 7)
+    lines = original.splitlines(keepends=True)
+    edited = "".join([*lines[:8], "record.\n", *lines[8:]])
+    change_document(client, uri, 2, edited)
+    assert "describe" not in await labels(8, 7)  # `record` is not defined yet there
+    change_document(client, uri, 3, original)
+    assert "describe" in await labels(last, 7)
