@@ -35,7 +35,7 @@ from pygls.lsp.client import LanguageClient
 
 from lionagi_playground.runtime_env import find_runtime_env
 from lionagi_playground.sandbox import Backend, Exit, Limits, RunRequest, Scheduler
-from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
+from lionagi_playground.sandbox.bubblewrap.backend import BubblewrapBackend
 from lionagi_playground.sandbox.docker.backend import DockerBackend
 from lionagi_playground.sandbox.docker.build import RUNTIME_IN_IMAGE
 from lionagi_playground.sandbox.docker.daemon import ensure_daemon

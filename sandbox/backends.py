@@ -20,7 +20,7 @@ def make_backend(
     (containers started ahead for runs that never come would only be removed again).
     """
     if name == "bubblewrap":
-        from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
+        from lionagi_playground.sandbox.bubblewrap.backend import BubblewrapBackend
 
         backend: Backend = BubblewrapBackend(runtime_root)
     elif name == "docker":

@@ -4,9 +4,3 @@
 `containment` holds a run's bwrap init and cgroup, `spawn` starts the chain as our child and
 `uid_pool` hands out the host uids root-mode runs execute as.
 """
-
-from __future__ import annotations
-
-from lionagi_playground.sandbox.bubblewrap.backend import BubblewrapBackend
-
-__all__ = ["BubblewrapBackend"]

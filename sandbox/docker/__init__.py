@@ -6,9 +6,3 @@ call allow-list, `streams` carries a run over the attach stream to the agent
 (`image/agent.py`, each container's pid 1), `sweep` finds containers of dead processes,
 `build` and `rootfs` make the image (`image/Dockerfile`), and `daemon` finds or starts dockerd.
 """
-
-from __future__ import annotations
-
-from lionagi_playground.sandbox.docker.backend import DockerBackend
-
-__all__ = ["DockerBackend"]

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from lionagi_playground.sandbox import Backend
-from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
+from lionagi_playground.sandbox.bubblewrap.backend import BubblewrapBackend
 from lionagi_playground.sandbox.docker.backend import DockerBackend
 from lionagi_playground.sandbox.docker.daemon import Daemon, ensure_daemon, stop_daemon
 

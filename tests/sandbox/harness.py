@@ -19,7 +19,7 @@ from lionagi_playground.sandbox import (
     RunRequest,
     Stats,
 )
-from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
+from lionagi_playground.sandbox.bubblewrap.backend import BubblewrapBackend
 from lionagi_playground.sandbox.docker.backend import DockerBackend
 from lionagi_playground.sandbox.docker.sweep import POOL_LABEL
 

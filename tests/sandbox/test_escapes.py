@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from lionagi_playground.sandbox import Backend, Display, Limits, Output
-from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
+from lionagi_playground.sandbox.bubblewrap.backend import BubblewrapBackend
 from lionagi_playground.sandbox.display import NONCE_ENV
 from lionagi_playground.sandbox.docker.backend import DockerBackend
 from lionagi_playground.sandbox.runtimes import BASE_ENV, PYTHON_ENV

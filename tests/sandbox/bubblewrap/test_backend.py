@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from lionagi_playground.sandbox import Backend, Exit, Output, RunRequest, Stats
-from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
-from lionagi_playground.sandbox.bubblewrap.backend import _reachable_by_others
+from lionagi_playground.sandbox.bubblewrap.backend import BubblewrapBackend, _reachable_by_others
 from tests.sandbox.harness import collect, leftover_cgroups, run_files, run_uid_processes
 
 REPO = Path(__file__).resolve().parents[3]
@@ -141,7 +140,7 @@ def test_unprivileged_server_mode(open_dir: Path) -> None:
             """
             import asyncio, json, sys
             from lionagi_playground.sandbox import RunRequest, Limits
-            from lionagi_playground.sandbox.bubblewrap import BubblewrapBackend
+            from lionagi_playground.sandbox.bubblewrap.backend import BubblewrapBackend
 
             PROGRAMS = {
                 "uid": "import os; print(os.getuid())",
