@@ -14,47 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lionagi_playground.server.analysis.lionagi_rules.node_fields import FIELDS, LEAVES
 from lionagi_playground.server.analysis.lionagi_rules.scopes import UNKNOWN, Annotated, Bound, Scope
 
-_SKIP_FIELDS = frozenset(
-    {"ctx", "op", "ops", "type_comment", "type_ignores", "kind", "conversion", "is_async"}
-    | {"id", "attr", "arg", "name", "module", "level", "asname", "names", "tag"}
-    | {"annotation", "returns", "type_params", "simple"}
-)
-_LEAVES: frozenset[type] = frozenset(
-    {ast.Constant, ast.Name, ast.Load, ast.Store, ast.Del, ast.Pass, ast.Break, ast.Continue}
-    | set(ast.operator.__subclasses__())
-    | set(ast.unaryop.__subclasses__())
-    | set(ast.boolop.__subclasses__())
-    | set(ast.cmpop.__subclasses__())
-)
-_FIELDS: dict[type, tuple[str, ...]] = {}
 # The nodes whose parent a rule asks for (the context of a call, an await, an argument).
 _TRACKED = frozenset({ast.Call, ast.Await, ast.keyword, ast.Attribute, ast.Starred})
 _NOTHING: tuple[tuple[str, ...], None] = ((), None)
 _CALL_ARGUMENTS = ("args", "keywords")
 # Hooks take their own node type; the table is keyed by it.
 _Hook = Callable[[Any, Scope], bool]
-
-
-def _child_fields(cls: type) -> tuple[str, ...]:
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in _SKIP_FIELDS)
-        _FIELDS[cls] = fields
-    return fields
-
-
-def _every_node_class(cls: type) -> list[type]:
-    found = [cls]
-    sub: type
-    for sub in cls.__subclasses__():
-        found.extend(_every_node_class(sub))
-    return found
-
-
-for _cls in _every_node_class(ast.AST):
-    _child_fields(_cls)
 
 
 @dataclass
@@ -118,7 +86,7 @@ class _Walker:
         }
         # One look-up per node: its child fields and its hook.
         self.plan: dict[type, tuple[tuple[str, ...], _Hook | None]] = {
-            kind: (names, self.hooks.get(kind)) for kind, names in _FIELDS.items()
+            kind: (names, self.hooks.get(kind)) for kind, names in FIELDS.items()
         }
 
     def statements(self, body: Sequence[ast.AST], parent: ast.AST, scope: Scope) -> None:
@@ -128,7 +96,7 @@ class _Walker:
         attributes = self.result.attributes
         watch, watch_values = self.watch, self.watch_values
         plan = self.plan
-        leaves = _LEAVES
+        leaves = LEAVES
         tracked = _TRACKED
         for root in body:
             if type(root) in tracked:  # a decorator call, a class keyword
