@@ -14,6 +14,7 @@ models such as `Branch` as dataclasses and offers their fields instead.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import re
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from lionagi_playground.server.documents import Snapshot, cursor
-from lionagi_playground.server.features import lionagi_completion
+from lionagi_playground.server.features import lionagi_completion, word_completion
 from lionagi_playground.server.knowledge import Knowledge
 
 if TYPE_CHECKING:
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 
 TRIGGER_CHARACTERS = [".", "'", '"', "(", ","]
 MAX_RESOLVE_CACHE = 5000
+COLD_BUDGET_S = 0.2
+"""How long a document's first completion waits for jedi before the words of the file
+answer instead (marked incomplete; jedi goes on, and answers the next request)."""
 
 _KINDS: dict[str, types.CompletionItemKind] = {
     "module": types.CompletionItemKind.Module,
@@ -135,6 +139,8 @@ def _complete(
 
 def register(server: PlaygroundServer) -> None:
     resolvables: dict[int, Resolvable] = {}
+    answered: set[str] = set()
+    """Paths jedi has completed in: later completions there always wait for jedi."""
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
@@ -152,10 +158,42 @@ def register(server: PlaygroundServer) -> None:
             return types.CompletionList(is_incomplete=False, items=special)
         if len(resolvables) > MAX_RESOLVE_CACHE:
             resolvables.clear()
-        items = await ls.shared.jedi.run(
+        work = ls.shared.jedi.run(
             _complete, ls, at.snap, at.line, at.column, knowledge, resolvables
         )
+        path = at.snap.path or at.snap.uri
+        if path in answered:
+            items = await work
+        else:
+            quick = await _within_budget(path, asyncio.ensure_future(work))
+            if quick is None:
+                words = word_completion.word_items(at.snap.lines, at.line, at.column)
+                return types.CompletionList(is_incomplete=True, items=words)
+            items = quick
         return types.CompletionList(is_incomplete=False, items=items)
+
+    async def _within_budget(
+        path: str, work: asyncio.Future[list[types.CompletionItem]]
+    ) -> list[types.CompletionItem] | None:
+        """jedi's items if they come within COLD_BUDGET_S, else None: jedi goes on, and once
+        it has finished one completion in `path`, requests there wait for it."""
+
+        def finished(task: asyncio.Future[list[types.CompletionItem]]) -> None:
+            if task.cancelled():
+                return
+            if task.exception() is None:
+                answered.add(path)
+            else:
+                log.info(
+                    "completion in %s failed after the quick answer: %s", path, task.exception()
+                )
+
+        done, _ = await asyncio.wait([work], timeout=COLD_BUDGET_S)
+        if done:
+            answered.add(path)
+            return work.result()
+        work.add_done_callback(finished)
+        return None
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
     async def resolve(ls: PlaygroundServer, item: types.CompletionItem) -> types.CompletionItem:

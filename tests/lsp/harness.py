@@ -6,7 +6,7 @@ import asyncio
 import re
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -202,6 +202,22 @@ def change_document(client: Client, uri: str, version: int, text: str) -> None:
             content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
         )
     )
+
+
+async def complete(
+    client: LanguageClient, params: types.CompletionParams, within: float = TIMEOUT
+) -> types.CompletionList | Sequence[types.CompletionItem] | None:
+    """Completion as an editor asks for it: again while the answer is marked incomplete.
+
+    A document's first completion, while jedi is still cold, is answered with the file's
+    words marked `isIncomplete` (server/features/word_completion.py); an editor asks again
+    at the next keystroke. Each request waits in the server, so this is no busy loop.
+    """
+    async with asyncio.timeout(within):
+        while True:
+            result = await client.text_document_completion_async(params)
+            if not isinstance(result, types.CompletionList) or not result.is_incomplete:
+                return result
 
 
 def pos(line: int, character: int) -> types.Position:

@@ -9,10 +9,12 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
 from pytest_lsp import client_capabilities
 
+from lionagi_playground.server.features import word_completion
 from tests.lsp.harness import (
     Client,
     WsServer,
     change_document,
+    complete,
     open_document,
     pos,
     start_client,
@@ -81,10 +83,11 @@ async def test_lionagi_rule_with_quick_fix(client: Client) -> None:
 
 async def test_completion_and_lazy_resolve(client: Client) -> None:
     uri = open_document(client, "import os\nos.pa\n")
-    result = await client.text_document_completion_async(
+    result = await complete(
+        client,
         types.CompletionParams(
             text_document=types.TextDocumentIdentifier(uri=uri), position=pos(1, 5)
-        )
+        ),
     )
     assert isinstance(result, types.CompletionList)
     by_label = {item.label: item for item in result.items}
@@ -96,10 +99,11 @@ async def test_completion_and_lazy_resolve(client: Client) -> None:
     assert resolved.detail
 
     uri = open_document(client, "import json\njson.dum\n")
-    result = await client.text_document_completion_async(
+    result = await complete(
+        client,
         types.CompletionParams(
             text_document=types.TextDocumentIdentifier(uri=uri), position=pos(1, 8)
-        )
+        ),
     )
     assert isinstance(result, types.CompletionList)
     dumps = next(item for item in result.items if item.label == "dumps")
@@ -114,11 +118,12 @@ async def test_completion_and_lazy_resolve(client: Client) -> None:
 async def test_provider_names_complete_inside_imodel(client: Client) -> None:
     text = 'from lionagi import iModel\n\nmodel = iModel(provider="'
     uri = open_document(client, text + '")\n')
-    result = await client.text_document_completion_async(
+    result = await complete(
+        client,
         types.CompletionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
             position=pos(2, len(text.splitlines()[-1])),
-        )
+        ),
     )
     assert isinstance(result, types.CompletionList)
     labels = [item.label for item in result.items]
@@ -134,11 +139,12 @@ async def test_provider_names_complete_inside_imodel(client: Client) -> None:
 async def test_keyword_arguments_of_lionagi_calls_complete_with_docs(client: Client) -> None:
     text = "from lionagi import Branch\n\nbranch = Branch(chat_"
     uri = open_document(client, text + ")\n")
-    result = await client.text_document_completion_async(
+    result = await complete(
+        client,
         types.CompletionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
             position=pos(2, len("branch = Branch(chat_")),
-        )
+        ),
     )
     assert isinstance(result, types.CompletionList)
     by_label = {item.label: item for item in result.items}
@@ -262,9 +268,7 @@ async def test_positions_out_of_range_get_empty_answers(
         assert hover is None
     # A column past the end means the end of the line (LSP): `1` is there.
     assert hover is None or "int" in str(hover.contents)
-    completion = await client.text_document_completion_async(
-        types.CompletionParams(text_document=doc, position=far)
-    )
+    completion = await complete(client, types.CompletionParams(text_document=doc, position=far))
     assert completion is None or isinstance(completion, types.CompletionList)
 
 
@@ -341,10 +345,11 @@ async def test_completion_after_an_edit_and_its_undo_answers_from_the_text(clien
     uri = open_document(client, original)
 
     async def labels(line: int, column: int) -> set[str]:
-        result = await client.text_document_completion_async(
+        result = await complete(
+            client,
             types.CompletionParams(
                 text_document=types.TextDocumentIdentifier(uri=uri), position=pos(line, column)
-            )
+            ),
         )
         assert isinstance(result, types.CompletionList)
         return {item.label for item in result.items}
@@ -356,3 +361,40 @@ async def test_completion_after_an_edit_and_its_undo_answers_from_the_text(clien
     assert "describe" not in await labels(8, 7)  # `record` is not defined yet there
     change_document(client, uri, 3, original)
     assert "describe" in await labels(last, 7)
+
+
+def test_the_quick_answer_holds_the_files_words_after_a_dot_and_elsewhere() -> None:
+    lines = [
+        "import os",
+        "record = os.path.basename('x')",
+        "record.upper()",
+        "value = record.ba",
+        "rec",
+    ]
+    after_dot = {
+        item.label for item in word_completion.word_items(lines, 4, len("value = record."))
+    }
+    assert after_dot == {"path", "basename", "upper"}  # attributes used after a dot
+    typed = {item.label for item in word_completion.word_items(lines, 4, len(lines[3]))}
+    assert typed == {"basename"}  # starting as the word typed does
+    bare = {item.label: item.kind for item in word_completion.word_items(lines, 5, 3)}
+    assert "record" in bare
+    assert "rec" not in bare  # the word being typed is not offered to itself
+    assert bare["return"] == types.CompletionItemKind.Keyword
+
+
+async def test_the_first_completion_on_a_cold_server_is_words_then_jedis_answer(
+    client: Client,
+) -> None:
+    uri = open_document(client, "import collections\nrecord = collections.Counter()\nrecord.\n")
+    params = types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=pos(2, 7)
+    )
+    first = await client.text_document_completion_async(params)
+    assert isinstance(first, types.CompletionList)
+    if first.is_incomplete:  # jedi was still warming up: the file's own attribute names
+        assert {item.label for item in first.items} == {"Counter"}
+    final = await complete(client, params)
+    assert isinstance(final, types.CompletionList)
+    assert not final.is_incomplete
+    assert {"most_common", "update"} <= {item.label for item in final.items}

@@ -15,6 +15,7 @@ from tests.lsp.harness import (
     ALLOWED_ORIGIN,
     WsServer,
     change_document,
+    complete,
     open_document,
     pos,
     start_client,
@@ -62,10 +63,11 @@ async def test_two_clients_edit_their_own_documents_and_one_vanishing_leaves_the
     change_document(bob, bob_uri, 2, "import os\nprint(bob_undefined)\n")
     diagnostics = await bob.published.wait(bob_uri, version=2)
     assert "bob_undefined" in " ".join(d.message for d in diagnostics)
-    completion = await bob.text_document_completion_async(
+    completion = await complete(
+        bob,
         types.CompletionParams(
             text_document=types.TextDocumentIdentifier(uri=bob_uri), position=pos(1, 8)
-        )
+        ),
     )
     assert completion is not None
     await stop_client(bob)
