@@ -19,7 +19,9 @@ from typing import Protocol
 @dataclass(frozen=True)
 class Ended:
     """How the root process ended: its exit code as `os.waitstatus_to_exitcode` gives it
-    (negative for a signal), and what it used as far as it knows."""
+    (negative for a signal), and what the program used as far as it knows: CPU time, and
+    the peak RSS of its largest process (ru_maxrss), which must be the program's own, not
+    that of a launcher in between (ru_maxrss survives exec), 0 when unknown."""
 
     code: int
     cpu_ms: int = 0

@@ -280,6 +280,9 @@ class SupervisedRun:
             number,
             elapsed_ms=int((time.monotonic() - self._started) * 1000),
             cpu_ms=max(probe.cpu_ns() // 1_000_000, ended.cpu_ms),
+            # The program's own peak: the highest working set sampled (anonymous and tmpfs
+            # memory, no page cache) or the max RSS of its largest process (exact, so a spike
+            # between two samples counts; the root gives the program's, not a launcher's).
             max_memory_bytes=max(probe.peak_memory_bytes(), ended.max_rss_bytes),
             message=message,
         )

@@ -24,7 +24,10 @@ from lionagi_playground.sandbox.bubblewrap.command import (
     HostIds,
     build_launch,
 )
-from lionagi_playground.sandbox.bubblewrap.containment import BubblewrapContainment
+from lionagi_playground.sandbox.bubblewrap.containment import (
+    BubblewrapContainment,
+    BubblewrapRoot,
+)
 from lionagi_playground.sandbox.bubblewrap.spawn import become_subreaper, memfd, popen
 from lionagi_playground.sandbox.bubblewrap.uid_pool import UidPool
 from lionagi_playground.sandbox.cgroups import CgroupHost, RunCgroup, RunLimits
@@ -219,7 +222,8 @@ class BubblewrapBackend:
         containment = BubblewrapContainment(
             spawned.pid, status_read, block_write, group, uid, probe, self._release_uid
         )
-        run = SupervisedRun(spawned, containment, limits, nonce, request.stdin)
+        root = BubblewrapRoot(spawned.pid, containment)
+        run = SupervisedRun(spawned, containment, limits, nonce, request.stdin, root)
         self._runs.add(run)
         containment.on_release = lambda: self._runs.discard(run)
         run.start()

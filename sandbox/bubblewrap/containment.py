@@ -4,6 +4,12 @@ The supervisor's `Containment` for bubblewrap. bwrap reports its child's pid on 
 status pipe; the containment holds a pidfd on that init (killing it kills the namespace),
 moves it into the run's cgroup before bwrap lets the program start, and at the end reaps the
 init, removes the cgroup and gives the run's uid back.
+
+`BubblewrapRoot` is the supervisor's `Root`: bwrap's end is the run's end, but what the
+program used comes from the init, which reaped it. bwrap's own rusage is the launch chain's:
+the trampoline was vforked from the server, and ru_maxrss survives exec, so bwrap's "max
+RSS" is the server's peak (26 MiB from the command line, 59-135 MiB over the language
+server), and its CPU time excludes the program, which bwrap never waits for.
 """
 
 from __future__ import annotations
@@ -13,11 +19,13 @@ import contextlib
 import json
 import logging
 import os
+import resource
 import signal
 from collections.abc import Callable
 
 from lionagi_playground.sandbox.bubblewrap.spawn import parent_of
 from lionagi_playground.sandbox.cgroups import RunCgroup
+from lionagi_playground.sandbox.root import Ended, ProcessRoot
 from lionagi_playground.sandbox.usage import UsageProbe
 
 log = logging.getLogger(__name__)
@@ -49,6 +57,8 @@ class BubblewrapContainment:
         self._init_pidfd: int | None = None
         self._child_pid: int | None = None
         self._go_fd: int | None = go_fd
+        self._init_reaped = False
+        self._init_usage: resource.struct_rusage | None = None
         self._adopting: asyncio.Task[None] | None = None
         os.set_blocking(status_fd, False)
         asyncio.get_running_loop().add_reader(status_fd, self._on_status)
@@ -118,12 +128,20 @@ class BubblewrapContainment:
             os.close(self._status_fd)
             self._status_fd = None
 
-    async def _reap_init(self, pidfd: int) -> None:
-        """Reap the sandbox's init, which bwrap leaves behind when it exits.
+    async def reap_init(self) -> resource.struct_rusage | None:
+        """Kill and reap the sandbox's init once bwrap has exited: its rusage is the program's.
 
-        bwrap exits as soon as it learns the program's status; its init then dies of
-        --die-with-parent and, with us as subreaper, becomes our zombie to collect.
+        bwrap exits as soon as its init reports the program's status (the init reaped the
+        program, so its rusage holds the program's and that of every process it reaped);
+        the init then dies of --die-with-parent (the kill here only makes sure) and, with us
+        as subreaper, becomes our zombie to collect. None when there was no init, or bwrap
+        reaped it itself (the init died first: a kill from outside).
         """
+        pidfd, pid = self._init_pidfd, self._child_pid
+        if self._init_reaped or pidfd is None or pid is None:
+            return self._init_usage
+        with contextlib.suppress(ProcessLookupError, OSError):
+            signal.pidfd_send_signal(pidfd, signal.SIGKILL)
         loop = asyncio.get_running_loop()
         exited: asyncio.Future[None] = loop.create_future()
         loop.add_reader(pidfd, _resolve, exited)
@@ -131,12 +149,18 @@ class BubblewrapContainment:
             await asyncio.wait_for(exited, INIT_EXIT_S)
         except TimeoutError:
             log.warning("the sandbox init of run %s did not exit", self._pid)
-            return
+            return None
         finally:
             loop.remove_reader(pidfd)
-        with contextlib.suppress(ChildProcessError, OSError):
-            # It has exited (the pidfd said so): WNOHANG, this never blocks.
-            os.waitid(os.P_PIDFD, pidfd, os.WEXITED | os.WNOHANG)  # noqa: ASYNC222
+        self._init_reaped = True
+        # Our unreaped child (a zombie keeps its pid), or not ours to reap: then left alone.
+        if parent_of(pid) == os.getpid():
+            with contextlib.suppress(ChildProcessError, OSError):
+                # It has exited (the pidfd said so): WNOHANG, this never blocks.
+                found, _, usage = os.wait4(pid, os.WNOHANG)  # noqa: ASYNC222
+                if found == pid:
+                    self._init_usage = usage
+        return self._init_usage
 
     def started(self) -> bool:
         return self._child_pid is not None and self._go_fd is None
@@ -160,7 +184,7 @@ class BubblewrapContainment:
             self._on_status()
             self._close_status()
         if self._init_pidfd is not None:
-            await self._reap_init(self._init_pidfd)
+            await self.reap_init()
             os.close(self._init_pidfd)
             self._init_pidfd = None
         try:
@@ -172,6 +196,27 @@ class BubblewrapContainment:
         finally:
             self._release_uid(self._uid)
             self.on_release()
+
+
+class BubblewrapRoot(ProcessRoot):
+    """bwrap, our child: its exit code is the program's; the usage is the init's account."""
+
+    def __init__(self, pid: int, containment: BubblewrapContainment) -> None:
+        super().__init__(pid)
+        self._containment = containment
+
+    async def wait(self) -> Ended:
+        return await self._program(await super().wait())
+
+    async def collect(self) -> Ended:
+        return await self._program(await super().collect())
+
+    async def _program(self, bwrap: Ended) -> Ended:
+        usage = await self._containment.reap_init()
+        if usage is None:
+            return Ended(bwrap.code)  # the cgroup's (or the process tree's) figures stand
+        cpu_ms = int((usage.ru_utime + usage.ru_stime) * 1000)
+        return Ended(bwrap.code, cpu_ms, usage.ru_maxrss * 1024)
 
 
 def _nothing() -> None:

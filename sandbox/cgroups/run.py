@@ -20,6 +20,29 @@ log = logging.getLogger(__name__)
 CFS_PERIOD_US = 100_000
 
 
+def working_set(version: int, stat: str) -> int:
+    """What the programs of a cgroup hold themselves, from its memory.stat: anonymous memory
+    (heaps, stacks; transparent huge pages included) plus shared memory, i.e. tmpfs files they
+    wrote (/tmp, /workspace, /dev/shm) and shared anonymous mappings, which count against the
+    run's limit and cannot be reclaimed while they exist.
+
+    Not the page cache of files read (the read-only runtime's, mostly: reclaimable, and charged
+    to whichever cgroup read a page first), which memory.usage_in_bytes (v1) and memory.current
+    (v2) and their peaks include, nor kernel memory. v1: total_rss + total_shmem (v1's "rss" is
+    anonymous memory only; the total_ figures include child cgroups); v2: anon + shmem.
+    """
+    values: dict[str, int] = {}
+    for line in stat.splitlines():
+        name, _, value = line.partition(" ")
+        values[name] = integer(value)
+    keys = (
+        (("total_rss", "rss"), ("total_shmem", "shmem"))
+        if version == 1
+        else (("anon",), ("shmem",))
+    )
+    return sum(next((values[key] for key in choice if key in values), 0) for choice in keys)
+
+
 @dataclass(frozen=True)
 class RunLimits:
     memory_bytes: int
@@ -33,7 +56,6 @@ class RunCgroup:
     def __init__(self, version: int, dirs: dict[str, Path]) -> None:
         self.version = version
         self.dirs = dirs
-        self._peak_sampled = 0
 
     @property
     def procs_files(self) -> list[Path]:
@@ -69,19 +91,8 @@ class RunCgroup:
         write(self.dirs["cpu"] / "cpu.cfs_quota_us", str(quota))
 
     def memory_bytes(self) -> int:
-        if self.version == 2:
-            value = integer(read(self.dirs["memory"] / "memory.current"))
-        else:
-            value = integer(read(self.dirs["memory"] / "memory.usage_in_bytes"))
-        self._peak_sampled = max(self._peak_sampled, value)
-        return value
-
-    def peak_memory_bytes(self) -> int:
-        if self.version == 2:
-            peak = integer(read(self.dirs["memory"] / "memory.peak"))
-        else:
-            peak = integer(read(self.dirs["memory"] / "memory.max_usage_in_bytes"))
-        return max(peak, self._peak_sampled)
+        """What the run's programs hold themselves now (see `working_set`)."""
+        return working_set(self.version, read(self.dirs["memory"] / "memory.stat"))
 
     def cpu_ns(self) -> int:
         if self.version == 2:

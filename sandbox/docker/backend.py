@@ -48,6 +48,7 @@ from lionagi_playground.sandbox.runtimes import (
     python_runtime,
 )
 from lionagi_playground.sandbox.supervisor import Spawned, SupervisedRun
+from lionagi_playground.sandbox.usage import own_resident_bytes
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +167,9 @@ class DockerBackend:
         }
         pump = AttachPump(container.sock, header_bytes(header), token)
         spawned = Spawned(container.pid, pump.stdin, pump.stdout, pump.stderr)
-        containment = _Containment(container, pump, self.pool, ContainerUsage(container.cgroup))
+        containment = _Containment(
+            container, pump, self.pool, ContainerUsage(container.cgroup, container.pid)
+        )
         root = _ContainerRoot(container, pump, self.pool)
         run = DockerRun(
             container.id, spawned, containment, request.limits, nonce, request.stdin, root
@@ -189,12 +192,16 @@ class DockerRun(SupervisedRun):
 class ContainerUsage:
     """Usage from the container's cgroup, read on the host.
 
-    The cgroup disappears with the container, so every figure keeps the highest value read:
-    the containment reads once more just before it kills.
+    Memory is the cgroup's working set (`working_set`: no page cache) less the agent's own
+    pages: the agent is the container's pid 1 and in its cgroup from the start, holding about
+    5 MiB (more while it parses a large workspace), which are not the program's. The cgroup
+    disappears with the container, so every figure keeps the highest value read: the
+    containment reads once more just before it kills.
     """
 
-    def __init__(self, group: RunCgroup | None) -> None:
+    def __init__(self, group: RunCgroup | None, agent_pid: int) -> None:
         self._group = group
+        self._agent_pid = agent_pid
         self._cpu_ns = 0
         self._peak = 0
         self._oom = 0
@@ -207,7 +214,7 @@ class ContainerUsage:
     def memory_bytes(self) -> int:
         if self._group is None:
             return 0
-        current = self._group.memory_bytes()
+        current = max(0, self._group.memory_bytes() - own_resident_bytes(self._agent_pid))
         self._peak = max(self._peak, current)
         return current
 
@@ -217,8 +224,7 @@ class ContainerUsage:
         return self._cpu_ns
 
     def peak_memory_bytes(self) -> int:
-        if self._group is not None:
-            self._peak = max(self._peak, self._group.peak_memory_bytes())
+        self.memory_bytes()
         return self._peak
 
     def oom_kills(self) -> int:

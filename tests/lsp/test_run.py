@@ -216,6 +216,14 @@ async def test_run_reports_exact_output_and_usage(client: Client) -> None:
     assert log.kinds(run_id)[-1] == "exit"
 
 
+async def test_a_trivial_run_reports_its_own_memory(client: Client) -> None:
+    """`print(1)` peaks at about 9 MiB of its own. The server's peak (59-135 MiB), inherited
+    by the launch chain's ru_maxrss, or the runtime's page cache must not be reported."""
+    _, end = await run_to_exit(client, files_run("print(1)\n"))
+    assert end["status"] == "ok"
+    assert 0 < end["maxMemoryBytes"] < 20 * 1024 * 1024, end
+
+
 async def test_output_is_live_and_stdin_feeds_input(client: Client) -> None:
     source = """
         import sys

@@ -10,6 +10,12 @@ cannot be killed from inside the container (the kernel drops SIGKILL and every s
 a handler sent to a namespace's init from within) and it reaps every orphan, as docker-init
 would.
 
+The program is not a fork of this interpreter: ru_maxrss survives exec, so a fork of the
+agent would carry the agent's own pages (8 MiB, more with a large workspace parsed) into the
+program's peak memory. `spawn` execs setsid (a small C program), whose fork runs a shell that
+tells the agent its pid and execs the program; setsid exits at once, so the program's parent
+is this process, which reaps it with its own rusage.
+
 The protocol, on the container's attach stream (`streams` is the host side):
 
     stdin:  b"<length>\\n" + JSON {argv, env, cwd, files, token}; all that follows is the
@@ -91,20 +97,38 @@ def write_files(root: str, files: dict[str, str]) -> None:
             os.close(fd)
 
 
-def spawn(argv: list[str], env: dict[str, str], cwd: str) -> int:
-    pid = os.fork()
-    if pid:
-        return pid
-    try:
-        os.setsid()  # its own session: no process group shared with pid 1
-        for number in RESET_SIGNALS:
-            signal.signal(number, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_SETMASK, [])
-        os.chdir(cwd)
-        os.execve(argv[0], argv, env)
-    except BaseException as error:
-        os.write(2, f"[playground] could not start {argv[0]}: {error}\n".encode())
-    os._exit(127)
+SETSID = "/usr/bin/setsid"
+LAUNCH = 'echo $$ >&3 && exec "$@" 3>&-'
+"""The program's last launcher, in the process setsid forked: it reports its own pid on fd 3,
+then becomes the program (fd 3 closed), in a session of its own."""
+
+
+def spawn(argv: list[str], env: dict[str, str], cwd: str) -> tuple[int | None, int]:
+    """Start the program: its pid (None if it never started) and the launcher's status."""
+    pid_read, pid_write = os.pipe()
+    launcher = os.fork()
+    if launcher == 0:
+        try:
+            for number in RESET_SIGNALS:
+                signal.signal(number, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            os.chdir(cwd)
+            if pid_write == 3:
+                os.set_inheritable(3, True)
+            else:
+                os.dup2(pid_write, 3)
+            os.execve(SETSID, [SETSID, "--fork", "/bin/sh", "-c", LAUNCH, "sh", *argv], env)
+        except BaseException as error:
+            os.write(2, f"[playground] could not start {argv[0]}: {error}\n".encode())
+        os._exit(127)
+    os.close(pid_write)
+    _, status = os.waitpid(launcher, 0)  # setsid exits as soon as it has forked
+    said = b""
+    while chunk := os.read(pid_read, 64):  # until the program's exec closes the pipe
+        said += chunk
+    os.close(pid_read)
+    text = said.decode("ascii", "replace").strip()
+    return (int(text) if text.isdigit() else None), status
 
 
 def wait_for(pid: int) -> tuple[int, resource.struct_rusage]:
@@ -136,11 +160,11 @@ def write_all(fd: int, data: bytes) -> None:
         data = data[os.write(fd, data) :]
 
 
-def report(token: str, status: int, usage: resource.struct_rusage) -> None:
+def report(token: str, status: int, usage: resource.struct_rusage | None) -> None:
     ended = {
         "status": status,
-        "cpu_ms": int((usage.ru_utime + usage.ru_stime) * 1000),
-        "maxrss_kib": usage.ru_maxrss,
+        "cpu_ms": int((usage.ru_utime + usage.ru_stime) * 1000) if usage else 0,
+        "maxrss_kib": usage.ru_maxrss if usage else 0,
     }
     marker = END_MARKER + token.encode("ascii")
     write_all(1, marker + b" " + json.dumps(ended).encode() + b"\n")
@@ -162,8 +186,10 @@ def main() -> int:
     token = str(header["token"])
     cwd = str(header.get("cwd", "/workspace"))
     write_files(cwd, dict(header.get("files", {})))
-    pid = spawn(list(header["argv"]), dict(header["env"]), cwd)
-    status, usage = wait_for(pid)
+    pid, status = spawn(list(header["argv"]), dict(header["env"]), cwd)
+    usage = None
+    if pid is not None:
+        status, usage = wait_for(pid)
     kill_the_rest()
     report(token, status, usage)
     while True:
