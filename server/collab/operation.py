@@ -288,7 +288,7 @@ def compose(a: Sequence[Component], b: Sequence[Component]) -> Operation:
                     op1, op2 = next1(), next2()
                 else:
                     out.retain(op1)
-                    op1, op2 = next1(), op2 - op1
+                    op2, op1 = op2 - op1, next1()
             elif op1 > -op2:
                 out.delete(op2)
                 op1, op2 = op1 + op2, next2()
@@ -297,14 +297,14 @@ def compose(a: Sequence[Component], b: Sequence[Component]) -> Operation:
                 op1, op2 = next1(), next2()
             else:
                 out.delete(op1)
-                op1, op2 = next1(), op2 + op1
+                op2, op1 = op2 + op1, next1()
         elif op2 < 0:  # an insert, then deleted
             if len(op1) > -op2:
                 op1, op2 = op1[-op2:], next2()
             elif len(op1) == -op2:
                 op1, op2 = next1(), next2()
             else:
-                op1, op2 = next1(), op2 + len(op1)
+                op2, op1 = op2 + len(op1), next1()
         elif len(op1) > op2:  # an insert, then retained
             out.insert(op1[:op2])
             op1, op2 = op1[op2:], next2()
@@ -313,7 +313,7 @@ def compose(a: Sequence[Component], b: Sequence[Component]) -> Operation:
             op1, op2 = next1(), next2()
         else:
             out.insert(op1)
-            op1, op2 = next1(), op2 - len(op1)
+            op2, op1 = op2 - len(op1), next1()
     return out.build()
 
 
@@ -358,7 +358,7 @@ def transform(a: Sequence[Component], b: Sequence[Component]) -> tuple[Operation
             elif op1 == op2:
                 step, op1, op2 = op2, next1(), next2()
             else:
-                step, op1, op2 = op1, next1(), op2 - op1
+                step, op2, op1 = op1, op2 - op1, next1()
             a_prime.retain(step)
             b_prime.retain(step)
         elif op1 < 0 and op2 < 0:  # both delete the same units: neither needs to any more
@@ -367,14 +367,14 @@ def transform(a: Sequence[Component], b: Sequence[Component]) -> tuple[Operation
             elif op1 == op2:
                 op1, op2 = next1(), next2()
             else:
-                op1, op2 = next1(), op2 - op1
+                op2, op1 = op2 - op1, next1()
         elif op1 < 0:  # a deletes what b retains
             if -op1 > op2:
                 step, op1, op2 = op2, op1 + op2, next2()
             elif -op1 == op2:
                 step, op1, op2 = op2, next1(), next2()
             else:
-                step, op1, op2 = -op1, next1(), op2 + op1
+                step, op2, op1 = -op1, op2 + op1, next1()
             a_prime.delete(step)
         else:  # a retains what b deletes
             if op1 > -op2:
@@ -382,7 +382,7 @@ def transform(a: Sequence[Component], b: Sequence[Component]) -> tuple[Operation
             elif op1 == -op2:
                 step, op1, op2 = op1, next1(), next2()
             else:
-                step, op1, op2 = op1, next1(), op2 + op1
+                step, op2, op1 = op1, op2 + op1, next1()
             b_prime.delete(step)
     return a_prime.build(), b_prime.build()
 
