@@ -46,7 +46,8 @@ def test_an_edit_of_a_10000_line_file_keeps_the_chunks_it_does_not_touch() -> No
 
 def test_cuts_inside_a_surrogate_pair_are_refused() -> None:
     shared = Document(units("a😀b"))
-    for op in ([2, "x", 2], [2, -2], [1, -1, 2], [2, 2]):
+    cuts: list[list[int | str]] = [[2, "x", 2], [2, -2], [1, -1, 2], [2, 2]]
+    for op in cuts:
         with pytest.raises(OperationError, match="surrogate pair"):
             shared.check(op)
     with pytest.raises(OperationError, match="lone surrogate"):
