@@ -1,0 +1,6 @@
+/** The package's public surface: the algebra, selections, the client, undo and the session. */
+export * from "./errors.js";
+export * from "./operation.js";
+export * from "./selection.js";
+export { Client, type ClientHooks, type ClientState } from "./client.js";
+export { UndoManager } from "./undo.js";
