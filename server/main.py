@@ -15,10 +15,17 @@ from lionagi_playground.server.shared import Shared
 
 log = logging.getLogger(__name__)
 
+PING_INTERVAL_S = 2.0
+PING_TIMEOUT_S = 3.0
+"""A connection that stops answering pings is closed within about five seconds, so a
+collaborator whose network dropped leaves the others' participant lists as fast."""
 
-def run_stdio(runtime: Path | None = None, backend: str = DEFAULT_BACKEND) -> None:
+
+def run_stdio(
+    runtime: Path | None = None, backend: str = DEFAULT_BACKEND, data_dir: Path | None = None
+) -> None:
     """Serve one editor on stdin/stdout until it exits."""
-    shared = Shared(runtime, backend=backend)
+    shared = Shared(runtime, backend=backend, data_dir=data_dir)
     server = PlaygroundServer(shared)
 
     def leave() -> None:
@@ -48,6 +55,7 @@ def run_websocket(
     origins: list[str] | None = None,
     runtime: Path | None = None,
     backend: str = DEFAULT_BACKEND,
+    data_dir: Path | None = None,
 ) -> None:
     """Serve every WebSocket client at ws://HOST:PORT/lsp?token=..., one session each."""
     import uvicorn
@@ -55,7 +63,7 @@ def run_websocket(
     from lionagi_playground.server.websocket import create_app
 
     token = token or secrets.token_urlsafe(24)
-    shared = Shared(runtime, backend=backend)
+    shared = Shared(runtime, backend=backend, data_dir=data_dir)
     app = create_app(shared, token=token, origins=origins or [])
 
     config = uvicorn.Config(
@@ -65,7 +73,8 @@ def run_websocket(
         log_level="warning",
         ws="websockets-sansio",
         ws_max_size=16 * 1024 * 1024,
-        ws_ping_interval=20,
+        ws_ping_interval=PING_INTERVAL_S,
+        ws_ping_timeout=PING_TIMEOUT_S,
         lifespan="off",
     )
 

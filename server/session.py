@@ -6,7 +6,7 @@ import logging
 import secrets
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from lsprotocol import types
@@ -23,8 +23,12 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from lionagi_playground import __version__
 from lionagi_playground.server import features
+from lionagi_playground.server.collab.access import OWNER, Grant
 from lionagi_playground.server.features.diagnostics import DiagnosticsScheduler
 from lionagi_playground.server.shared import Shared
+
+if TYPE_CHECKING:
+    from lionagi_playground.server.collab.handlers import SessionSink
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +225,10 @@ class PlaygroundServer(LanguageServer):
         """Whether runs may read a document's folder from this machine's disk: an editor over
         stdio runs as the user whose disk it is; a WebSocket client's files are what it sends."""
         self.diagnostics = DiagnosticsScheduler(self)
+        self.grant: Grant = OWNER
+        """What this connection may reach in collaboration: everything for the token's holder
+        (and an editor over stdio), one playground for an invitation."""
+        self.collab_sink: SessionSink | None = None
         features.register_all(self)
 
     def report_server_error(self, error: Exception, source: Any) -> None:
@@ -237,3 +245,5 @@ class PlaygroundServer(LanguageServer):
         """Forget this session's pending work (the connection is gone); cancel its runs."""
         self.diagnostics.close()
         self.shared.runs.end_session(self.session_id)
+        if self.collab_sink is not None:
+            self.shared.collab.disconnect(self.collab_sink)

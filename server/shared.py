@@ -9,6 +9,7 @@ from pathlib import Path
 from lionagi_playground.runtime_env import RuntimeEnv, find_runtime_env
 from lionagi_playground.sandbox.backends import DEFAULT_BACKEND
 from lionagi_playground.server.analyzer import Analyzer
+from lionagi_playground.server.collab.hub import Collab, default_data_dir
 from lionagi_playground.server.jedi_engine import JediEngine
 from lionagi_playground.server.runs.service import RunService
 
@@ -18,7 +19,12 @@ log = logging.getLogger(__name__)
 class Shared:
     """Created once per process; sessions come and go around it."""
 
-    def __init__(self, runtime: Path | None = None, backend: str = DEFAULT_BACKEND) -> None:
+    def __init__(
+        self,
+        runtime: Path | None = None,
+        backend: str = DEFAULT_BACKEND,
+        data_dir: Path | None = None,
+    ) -> None:
         self.runtime_env: RuntimeEnv | None = find_runtime_env(runtime)
         if self.runtime_env is None:
             log.warning(
@@ -29,6 +35,8 @@ class Shared:
         self.jedi = JediEngine(self.runtime_env)
         # Cheap: the sandbox backend and its scheduler are made on the first run.
         self.runs = RunService(runtime, backend=backend)
+        # Cheap too: the database opens when a client first asks for a playground.
+        self.collab = Collab(data_dir or default_data_dir())
         self._warm: asyncio.Task[None] | None = None
 
     def start_warm_up(self) -> None:
@@ -45,3 +53,4 @@ class Shared:
     def close(self) -> None:
         self.analyzer.close()
         self.jedi.close()
+        self.collab.close()

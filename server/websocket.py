@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from lionagi_playground.server.collab.access import OWNER, Grant
 from lionagi_playground.server.session import PlaygroundServer
 from lionagi_playground.server.shared import Shared
 
@@ -60,13 +61,18 @@ def create_app(shared: Shared, *, token: str, origins: list[str]) -> Starlette:
                 PlainTextResponse(f"origin {origin} is not allowed\n", status_code=403)
             )
             return
-        if not _token_ok(websocket, token):
+        grant: Grant | None = OWNER if _token_ok(websocket, token) else None
+        if grant is None and (invite := websocket.query_params.get("invite")):
+            await shared.collab.ready()
+            assert shared.collab.invitations is not None
+            grant = shared.collab.invitations.grant(invite)
+        if grant is None:
             await websocket.send_denial_response(
-                PlainTextResponse("missing or wrong token\n", status_code=401)
+                PlainTextResponse("missing or wrong token or invitation\n", status_code=401)
             )
             return
         await websocket.accept()
-        await serve_session(websocket, shared)
+        await serve_session(websocket, shared, grant)
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -75,9 +81,10 @@ def create_app(shared: Shared, *, token: str, origins: list[str]) -> Starlette:
     return app
 
 
-async def serve_session(websocket: WebSocket, shared: Shared) -> None:
+async def serve_session(websocket: WebSocket, shared: Shared, grant: Grant = OWNER) -> None:
     """Run one LSP session until its client leaves (or sends `exit`)."""
     server = PlaygroundServer(shared)
+    server.grant = grant
     server.reads_disk = False  # a browser's user does not own this machine's files
     outgoing: asyncio.Queue[str | None] = asyncio.Queue()
     server.protocol.set_writer(_FrameWriter(outgoing), include_headers=False)

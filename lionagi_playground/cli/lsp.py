@@ -31,6 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--runtime", type=Path, help="the runtime environment (default: the one `setup` built)"
     )
     parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where playgrounds are kept (SQLite; default: the user's data directory, "
+        "or $LIONAGI_PLAYGROUND_DATA)",
+    )
+    parser.add_argument(
         "--backend",
         choices=BACKENDS,
         default=DEFAULT_BACKEND,
@@ -45,7 +51,7 @@ def main(args: argparse.Namespace) -> int:
         if args.token or args.allow_origin:
             print("lionagi-playground lsp: --token and --allow-origin need --ws", file=sys.stderr)
             return 2
-        run_stdio(runtime=args.runtime, backend=args.backend)
+        run_stdio(runtime=args.runtime, backend=args.backend, data_dir=args.data_dir)
     else:
         host, port = args.ws
         run_websocket(
@@ -55,6 +61,7 @@ def main(args: argparse.Namespace) -> int:
             origins=args.allow_origin,
             runtime=args.runtime,
             backend=args.backend,
+            data_dir=args.data_dir,
         )
     return 0
 

@@ -35,3 +35,6 @@ def register_all(server: PlaygroundServer) -> None:
         run,
     ):
         module.register(server)
+    from lionagi_playground.server.collab import handlers
+
+    handlers.register(server)

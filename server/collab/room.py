@@ -1,0 +1,387 @@
+"""One shared file: its text, its history, its participants, and the order of everything.
+
+The server is the authority (ot.js's server): an op based on revision r is transformed
+against the ops since r, checked against the text, applied in memory (so the next op is
+transformed against it at once), and appended to the log; it is acknowledged to its sender
+and broadcast to everyone else only once the log says it is durable, in revision order. A
+participant is identified by its clientId, which outlives its connections:
+
+- a repeated (clientId, seq) is answered with the original revision, never applied again;
+- a rejoin (`since`) is answered only when every op of that clientId already received has
+  been applied or refused and is durable, so the history it returns is complete;
+- no op goes back to its own clientId, on any of its connections.
+
+Everything here runs on the event loop; the only awaits are the log's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from lionagi_playground.server.collab.document import Document
+from lionagi_playground.server.collab.names import MAX_FILE_UNITS
+from lionagi_playground.server.collab.operation import (
+    Operation,
+    OperationError,
+    target_length,
+    transform,
+    transform_index,
+)
+from lionagi_playground.server.collab.store import Entry, SqliteStore, op_to_json
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_EVERY = 200
+"""A snapshot every this many ops: a restart replays at most that many."""
+MEMORY_HISTORY = 2000
+"""Ops kept in memory for transforming; older ones are read back from the log."""
+COLOURS = ("#e06c75", "#61afef", "#98c379", "#c678dd", "#e5c07b", "#56b6c2", "#d19a66", "#be5046")
+
+
+class RoomError(ValueError):
+    """A request the room refuses; the message says why. Nothing changed."""
+
+
+class Sink(Protocol):
+    """Where a participant's notifications go (a session's protocol)."""
+
+    def notify(self, method: str, params: Any | None = None) -> None: ...
+
+
+@dataclass(eq=False)
+class Participant:
+    client: str
+    name: str
+    colour: str
+    role: str
+    grant: str
+    """Who holds this clientId (the owner, or an invitation's id): only they may resume it."""
+    sink: Sink | None
+    selections: list[dict[str, int]] = field(default_factory=list)
+    selections_revision: int = 0
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "clientId": self.client,
+            "name": self.name,
+            "colour": self.colour,
+            "role": self.role,
+            "selections": self.selections,
+        }
+
+
+class Room:
+    def __init__(
+        self,
+        playground: str,
+        path: str,
+        file: int,
+        store: SqliteStore,
+        revision: int,
+        unit_text: str,
+        last_seqs: dict[str, int],
+    ) -> None:
+        self.playground = playground
+        self.path = path
+        self.file = file
+        self._store = store
+        self.document = Document(unit_text)
+        self.revision = revision
+        self.durable = revision
+        self._history: list[Entry] = []  # the ops after `_history_base`, in memory
+        self._history_base = revision
+        self._last_seq = dict(last_seqs)
+        self._acked: dict[tuple[str, int], int] = {}
+        self._receiving: dict[str, int] = {}  # clientId -> ops received, not yet answered
+        self._settled = asyncio.Condition()
+        self._pending: list[tuple[Entry, str | None]] = []  # applied, not yet durable
+        self._writing: asyncio.Task[None] | None = None
+        self._broken: BaseException | None = None
+        self.participants: dict[str, Participant] = {}
+        self._presence_due: asyncio.TimerHandle | None = None
+        self.on_broken: Callable[[Room], None] = lambda room: None
+
+    # --- loading -----------------------------------------------------------------------
+
+    @classmethod
+    async def load(cls, playground: str, path: str, file: int, store: SqliteStore) -> Room:
+        revision, unit_text = await store.latest_snapshot(file)
+        entries = await store.read_since(file, revision)
+        document = Document(unit_text)
+        for entry in entries:
+            document.apply(entry.op)
+        room = cls(
+            playground,
+            path,
+            file,
+            store,
+            entries[-1].revision if entries else revision,
+            "",
+            await store.last_seqs(file),
+        )
+        room.document = document
+        room._history = entries
+        room._history_base = revision
+        return room
+
+    # --- joining and leaving -----------------------------------------------------------
+
+    async def join(
+        self, sink: Sink, *, name: str, role: str, grant: str, since: tuple[str, int] | None
+    ) -> dict[str, Any]:
+        """A participant arrives (or comes back, with `since`): the text, or the history
+        since the revision it had, once everything before is durable."""
+        self.leave(sink)  # one participant per connection and file
+        if since is not None:
+            client, revision = since
+            known = self.participants.get(client)
+            if known is not None and known.grant != grant:
+                raise RoomError(f"clientId {client} is not yours to resume")
+            if not 0 <= revision <= self.revision:
+                raise RoomError(
+                    f"revision {revision} is not in the history (the file is at {self.revision})"
+                )
+            await self._settle(client)
+            participant = known or self._new_participant(client, name, role, grant)
+            participant.sink, participant.role = sink, role
+            self.participants[client] = participant
+            history = await self.entries_since(revision)
+            answer: dict[str, Any] = {
+                "clientId": client,
+                "revision": self.revision,
+                "history": [_entry_json(e) for e in history],
+            }
+        else:
+            await self._settle(None)
+            client = secrets.token_hex(8)
+            participant = self._new_participant(client, name, role, grant)
+            participant.sink = sink
+            self.participants[client] = participant
+            answer = {
+                "clientId": client,
+                "revision": self.revision,
+                "text": self.document.text(),
+            }
+        participant.selections_revision = self.revision
+        answer["participants"] = [p.public() for p in self.participants.values() if p.sink]
+        answer["role"] = role
+        self._presence_soon()
+        return answer
+
+    def _new_participant(self, client: str, name: str, role: str, grant: str) -> Participant:
+        colour = COLOURS[len(self.participants) % len(COLOURS)]
+        return Participant(client, name or "guest", colour, role, grant, None)
+
+    def leave(self, sink: Sink) -> None:
+        """Every participant on this connection leaves (the others see it in presence)."""
+        gone = [p for p in self.participants.values() if p.sink is sink]
+        for participant in gone:
+            participant.sink = None
+            participant.selections = []
+        if gone:
+            self._presence_soon()
+
+    def participant_of(self, sink: Sink, client: str | None = None) -> Participant:
+        for participant in self.participants.values():
+            if participant.sink is sink and (client is None or participant.client == client):
+                return participant
+        raise RoomError(f"join {self.path} before editing it")
+
+    async def _settle(self, client: str | None) -> None:
+        """Wait until nothing of `client` (None: of anyone) is mid-flight and all is durable."""
+        async with self._settled:
+            await self._settled.wait_for(
+                lambda: (
+                    (
+                        (
+                            self._receiving.get(client, 0) == 0
+                            if client
+                            else not any(self._receiving.values())
+                        )
+                        and self.durable == self.revision
+                    )
+                    or self._broken is not None
+                )
+            )
+        if self._broken is not None:
+            raise RoomError("this file could not be saved; join it again")
+
+    async def entries_since(self, revision: int) -> list[Entry]:
+        if revision >= self._history_base:
+            return self._history[revision - self._history_base :]
+        older = await self._store.read_since(self.file, revision)
+        return [e for e in older if e.revision <= self._history_base] + self._history
+
+    # --- ops -------------------------------------------------------------------------
+
+    async def receive(
+        self, participant: Participant, revision: int, seq: int, op: Operation
+    ) -> int:
+        """Take an op; its revision once durable. RoomError (nothing changed) if refused."""
+        client = participant.client
+        if participant.role != "edit":
+            raise RoomError("you can view this playground but not edit it")
+        self._receiving[client] = self._receiving.get(client, 0) + 1
+        try:
+            done = self._acked.get((client, seq))
+            if done is None and seq <= self._last_seq.get(client, 0):
+                done = await self._store.find(self.file, client, seq)
+                if done is None:
+                    raise RoomError(
+                        f"seq {seq} was already used by this client (the next is "
+                        f"{self._last_seq.get(client, 0) + 1})"
+                    )
+            if done is not None:  # a resend: the original answer, nothing applied again
+                await self._until_durable(done)
+                return done
+            if not 0 <= revision <= self.revision:
+                raise RoomError(
+                    f"revision {revision} is not in the history (the file is at {self.revision})"
+                )
+            concurrent = await self.entries_since(revision)
+            # The read above may have awaited the log: take the ops applied meanwhile too.
+            seen = concurrent[-1].revision if concurrent else revision
+            if seen < self._history_base:
+                raise RoomError("the file changed too much meanwhile; send the op again")
+            concurrent += self._history[seen - self._history_base :]
+            try:
+                for entry in concurrent:
+                    op = transform(op, entry.op)[0]
+                self.document.check(op)
+                if target_length(op) > MAX_FILE_UNITS:
+                    raise OperationError(f"a file holds at most {MAX_FILE_UNITS} UTF-16 units")
+            except OperationError as error:
+                raise RoomError(str(error)) from None
+            if self._broken is not None:
+                raise RoomError("this file could not be saved; join it again")
+            self.document.apply(op)
+            self.revision += 1
+            entry = Entry(self.revision, op, client, seq)
+            self._history.append(entry)
+            self._last_seq[client] = max(seq, self._last_seq.get(client, 0))
+            self._acked[(client, seq)] = self.revision
+            for other in self.participants.values():
+                other.selections = _transform_selections(other.selections, op)
+            snapshot = self.document.text() if self.revision % SNAPSHOT_EVERY == 0 else None
+            self._pending.append((entry, snapshot))
+            if self._writing is None:
+                self._writing = asyncio.get_running_loop().create_task(self._write())
+            await self._until_durable(entry.revision)
+            return entry.revision
+        finally:
+            self._receiving[client] -= 1
+            async with self._settled:
+                self._settled.notify_all()
+
+    async def _until_durable(self, revision: int) -> None:
+        async with self._settled:
+            await self._settled.wait_for(
+                lambda: self.durable >= revision or self._broken is not None
+            )
+        if self._broken is not None and self.durable < revision:
+            raise RoomError("this file could not be saved; join it again")
+
+    async def _write(self) -> None:
+        """Append pending ops to the log, batch after batch, then announce them in order."""
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                await self._store.append(self.file, [entry for entry, _ in batch])
+                for entry, snapshot in batch:
+                    if snapshot is not None:
+                        await self._store.snapshot(self.file, entry.revision, snapshot)
+                for entry, _ in batch:
+                    self.durable = entry.revision
+                    self._broadcast(entry)
+                self._trim()
+                async with self._settled:
+                    self._settled.notify_all()
+        except Exception as error:
+            log.exception("room %s/%s: the log refused an append", self.playground, self.path)
+            self._broken = error
+            async with self._settled:
+                self._settled.notify_all()
+            self.on_broken(self)
+        finally:
+            self._writing = None
+
+    def _trim(self) -> None:
+        """Forget the oldest durable ops in memory once there are too many (the log has them)."""
+        if len(self._history) > MEMORY_HISTORY:
+            drop = min(len(self._history) - MEMORY_HISTORY // 2, self.durable - self._history_base)
+            if drop > 0:
+                self._history = self._history[drop:]
+                self._history_base += drop
+
+    def _broadcast(self, entry: Entry) -> None:
+        params = {
+            "playground": self.playground,
+            "path": self.path,
+            "revision": entry.revision,
+            "op": op_to_json(entry.op),
+            "clientId": entry.client,
+            "seq": entry.seq,
+        }
+        for participant in self.participants.values():
+            if participant.sink is not None and participant.client != entry.client:
+                participant.sink.notify("playground/collab/remoteOp", params)
+
+    # --- presence ----------------------------------------------------------------------
+
+    def cursor(
+        self, participant: Participant, revision: int, selections: list[dict[str, int]]
+    ) -> None:
+        if not 0 <= revision <= self.revision:
+            raise RoomError(
+                f"revision {revision} is not in the history (the file is at {self.revision})"
+            )
+        if revision < self._history_base:
+            raise RoomError("that revision is too old for a cursor; send it again")
+        for entry in self._history[revision - self._history_base :]:
+            selections = _transform_selections(selections, entry.op)
+        end = len(self.document)
+        participant.selections = [
+            {"anchor": min(s["anchor"], end), "head": min(s["head"], end)} for s in selections
+        ]
+        self._presence_soon()
+
+    def _presence_soon(self) -> None:
+        """Presence at most every 50 ms per file: twenty typists' cursors, one message."""
+        if self._presence_due is None:
+            self._presence_due = asyncio.get_running_loop().call_later(0.05, self._send_presence)
+
+    def _send_presence(self) -> None:
+        self._presence_due = None
+        present = [p for p in self.participants.values() if p.sink is not None]
+        params = {
+            "playground": self.playground,
+            "path": self.path,
+            "revision": self.revision,
+            "participants": [p.public() for p in present],
+        }
+        for participant in present:
+            assert participant.sink is not None
+            participant.sink.notify("playground/collab/presence", params)
+
+
+def _entry_json(entry: Entry) -> dict[str, Any]:
+    return {
+        "revision": entry.revision,
+        "op": op_to_json(entry.op),
+        "clientId": entry.client,
+        "seq": entry.seq,
+    }
+
+
+def _transform_selections(
+    selections: Sequence[dict[str, int]], op: Operation
+) -> list[dict[str, int]]:
+    return [
+        {"anchor": transform_index(s["anchor"], op), "head": transform_index(s["head"], op)}
+        for s in selections
+    ]
