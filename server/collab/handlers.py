@@ -64,6 +64,10 @@ class SessionSink:
         self._server = server
         self._held: dict[tuple[str, str], list[tuple[str, Any]]] = {}
 
+    @property
+    def session_id(self) -> str:
+        return self._server.session_id
+
     def notify(self, method: str, params: Any | None = None) -> None:
         key = (params or {}).get("playground"), (params or {}).get("path")
         if key in self._held:

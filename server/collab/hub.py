@@ -18,7 +18,7 @@ import sqlite3
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from lionagi_playground.server.collab.access import (
     NO_ACCESS,
@@ -51,6 +51,13 @@ def default_data_dir() -> Path:
     return Path(data_home) / "lionagi-playground" / "data"
 
 
+class Member(Sink, Protocol):
+    """A connection in a playground: its notifications, and its session (for shared runs)."""
+
+    @property
+    def session_id(self) -> str: ...
+
+
 def file_uri(playground: str, path: str) -> str:
     """The LSP uri of a shared file: what a client opens it as for diagnostics and completion."""
     return f"playground://{playground}/{path}"
@@ -66,7 +73,7 @@ class Collab:
         self._files: dict[str, dict[str, FileRow]] = {}
         self._rooms: dict[int, Room] = {}
         self._loading: dict[int, asyncio.Future[Room]] = {}
-        self.members: dict[str, dict[int, Sink]] = {}
+        self.members: dict[str, dict[int, Member]] = {}
         self._changing = asyncio.Lock()  # file creates, renames, deletes: one at a time
 
     # --- start ------------------------------------------------------------------------
@@ -207,7 +214,7 @@ class Collab:
 
     async def join(
         self,
-        sink: Sink,
+        sink: Member,
         grant: Grant,
         playground: object,
         path: object,
@@ -273,7 +280,7 @@ class Collab:
         for members in self.members.values():
             members.pop(id(sink), None)
 
-    def watchers(self, playground: str) -> Sequence[Sink]:
+    def watchers(self, playground: str) -> Sequence[Member]:
         return list(self.members.get(playground, {}).values())
 
     async def texts(self, grant: Grant, playground: object) -> dict[str, str]:
@@ -288,7 +295,7 @@ class Collab:
 
     # --- files ---------------------------------------------------------------------------
 
-    async def files_list(self, sink: Sink, grant: Grant, playground: object) -> dict[str, Any]:
+    async def files_list(self, sink: Member, grant: Grant, playground: object) -> dict[str, Any]:
         await self.ready()
         name = self._check(grant, playground)
         self.members.setdefault(name, {})[id(sink)] = sink

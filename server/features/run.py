@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from lionagi_playground.sandbox import InvalidRequestError, RunRequest, SandboxError, clamp
+from lionagi_playground.server.collab.access import AccessError
 from lionagi_playground.server.runs.params import (
     RunParams,
     RunParamsError,
@@ -32,7 +33,7 @@ from lionagi_playground.server.runs.params import (
     stdin_params,
 )
 from lionagi_playground.server.runs.protocol import CANCEL, RUN, RUN_COMMAND, STDIN, lsp_run_started
-from lionagi_playground.server.runs.service import UnknownRunError
+from lionagi_playground.server.runs.service import RunListener, UnknownRunError
 from lionagi_playground.server.runs.workspace import Workspace, document_workspace
 
 if TYPE_CHECKING:
@@ -57,9 +58,20 @@ def _answering(method: str) -> Iterator[None]:
     except SandboxError as error:
         log.warning("%s refused: %s", method, error)
         raise RunRefusedError(f"{method} refused: {error}", data={"code": error.code}) from None
+    except AccessError as error:
+        log.info("%s refused: %s", method, error)
+        raise RunRefusedError(f"{method} refused: {error}") from None
 
 
 async def _workspace(ls: PlaygroundServer, params: RunParams) -> Workspace:
+    if params.playground is not None:
+        assert params.entry is not None  # runs.params names the entry of a playground run
+        files = await ls.shared.collab.texts(ls.grant, params.playground)
+        if params.entry not in files:
+            raise RunParamsError(f"no file {params.entry!r} in this playground")
+        return Workspace(files, params.entry)
+    if not ls.grant.owner:
+        raise AccessError("an invitation runs its playground's files only (give `playground`)")
     if params.files is not None:
         assert params.entry is not None  # runs.params names the entry of a `files` run
         return Workspace(params.files, params.entry)
@@ -103,10 +115,42 @@ async def start_run(ls: PlaygroundServer, raw: object, method: str = RUN) -> dic
             session=ls.session_id,
         )
         runs.check_runtime(language, request.entry)
-        run = runs.start(request, ls.protocol)
-    ls.protocol.after_response(lambda: runs.release(run.id))
+        watchers = _shared_run_watchers(ls, params.playground)
+        run = runs.start(request, ls.protocol, playground=params.playground, watchers=watchers)
+
+    def release() -> None:
+        runs.release(run.id)
+        started = {"runId": run.id, "playground": params.playground, "entry": request.entry}
+        for watcher in watchers.values():  # the others learn of the run before its output
+            watcher.notify(SHARED_RUN, started)
+
+    ls.protocol.after_response(release)
     log.info("run %s: %s with %d files", run.id, request.entry, len(request.files))
     return lsp_run_started(run.id, request.limits)
+
+
+SHARED_RUN = "playground/runStarted"
+"""To the other members of a playground: someone started a run of its files."""
+
+
+def _shared_run_watchers(ls: PlaygroundServer, playground: str | None) -> dict[str, RunListener]:
+    """The other sessions of a shared run's playground, by session id, or none."""
+    if playground is None:
+        return {}
+    if not ls.grant.owner and ls.grant.role != "edit":
+        raise AccessError("you can view this playground's runs but not start them")
+    return {
+        sink.session_id: sink
+        for sink in ls.shared.collab.watchers(playground)
+        if sink.session_id != ls.session_id
+    }
+
+
+def _edits(ls: PlaygroundServer) -> Callable[[str], bool]:
+    """Whether this session may stop a shared run of a playground: it edits it."""
+    return lambda playground: (
+        ls.grant.owner or (ls.grant.playground == playground and ls.grant.role == "edit")
+    )
 
 
 def register(server: PlaygroundServer) -> None:
@@ -130,7 +174,7 @@ def register(server: PlaygroundServer) -> None:
     async def stdin(ls: PlaygroundServer, raw: object) -> None:
         with _answering(STDIN):
             params = stdin_params(raw)
-            target = ls.shared.runs.owned(params.run_id, ls.session_id)
+            target = ls.shared.runs.owned(params.run_id, ls.session_id, _edits(ls))
         if params.text:
             await target.write_stdin(params.text)
         if params.eof:
@@ -140,7 +184,7 @@ def register(server: PlaygroundServer) -> None:
     async def cancel(ls: PlaygroundServer, raw: object) -> None:
         with _answering(CANCEL):
             params = cancel_params(raw)
-            target = ls.shared.runs.owned(params.run_id, ls.session_id)
+            target = ls.shared.runs.owned(params.run_id, ls.session_id, _edits(ls))
         await target.cancel()
 
     # `shutdown` is the last request an editor sends: its runs end before it is answered

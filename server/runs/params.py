@@ -44,6 +44,8 @@ class RunParams:
     uri: str | None
     files: dict[str, str] | None
     entry: str | None
+    playground: str | None
+    """A shared run: the playground's files as they are now (collaboration), `entry` named."""
     language: str | None
     stdin: str | None
     limits: dict[str, object]
@@ -64,13 +66,20 @@ class CancelParams:
 
 def run_params(raw: object) -> RunParams:
     values = _object(
-        raw, "playground/run", {"uri", "files", "entry", "language", "stdin", "limits"}
+        raw,
+        "playground/run",
+        {"uri", "files", "entry", "language", "stdin", "limits", "playground"},
     )
     uri = _string(values, "uri")
     files = _files(values.get("files"))
-    if (uri is None) == (files is None):
-        raise RunParamsError("give exactly one of `uri` (a document to run) and `files`")
+    playground = _string(values, "playground")
+    if [uri, files, playground].count(None) != 2:
+        raise RunParamsError(
+            "give exactly one of `uri` (a document to run), `files`, and `playground`"
+        )
     entry = _string(values, "entry")
+    if playground is not None and not entry:
+        raise RunParamsError("`entry` is required with `playground`: the file to run")
     if files is not None and entry is None:
         if len(files) != 1:
             raise RunParamsError("`entry` is required when `files` holds more than one file")
@@ -82,6 +91,7 @@ def run_params(raw: object) -> RunParams:
         uri=uri,
         files=files,
         entry=entry,
+        playground=playground,
         language=_string(values, "language"),
         stdin=stdin,
         limits=_limits(values.get("limits")),

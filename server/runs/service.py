@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
@@ -52,6 +52,8 @@ class _Watch:
     run: ScheduledRun
     owner: str
     listeners: dict[str, RunListener]
+    playground: str | None = None
+    """The playground of a shared run: its editors may stop it too."""
     released: asyncio.Event = field(default_factory=asyncio.Event)
     """Set once the client has the run's id: nothing is sent before (see `release`)."""
 
@@ -98,13 +100,22 @@ class RunService:
             self._runtimes = available_runtimes(self._runtime_root)
         choose_runtime(self._runtimes, language, PurePosixPath(entry))
 
-    def start(self, request: RunRequest, listener: RunListener) -> ScheduledRun:
+    def start(
+        self,
+        request: RunRequest,
+        listener: RunListener,
+        *,
+        playground: str | None = None,
+        watchers: dict[str, RunListener] | None = None,
+    ) -> ScheduledRun:
         """Queue `request` for its session, replacing (cancelling) the session's current run.
 
-        Nothing is sent to `listener` until `release(run.id)`.
+        Nothing is sent to `listener` (nor to `watchers`, the other sessions of a shared run,
+        by session id) until `release(run.id)`.
         """
         run = self.scheduler.submit(request, replace=True)
-        watch = _Watch(run, request.session, {request.session: listener})
+        listeners = {**(watchers or {}), request.session: listener}
+        watch = _Watch(run, request.session, listeners, playground)
         self._watches[run.id] = watch
         self._spawn(self._forward(watch))
         return run
@@ -114,10 +125,14 @@ class RunService:
         if (watch := self._watches.get(run_id)) is not None:
             watch.released.set()
 
-    def owned(self, run_id: str, session: str) -> ScheduledRun:
-        """The active run `run_id` if `session` owns it, else `UnknownRunError`."""
+    def owned(
+        self, run_id: str, session: str, edits: Callable[[str], bool] = lambda playground: False
+    ) -> ScheduledRun:
+        """The active run `run_id` if `session` owns it, or it is a shared run of a playground
+        the session `edits`; else `UnknownRunError`."""
         watch = self._watches.get(run_id)
-        if watch is None or watch.owner != session:
+        shared = watch is not None and watch.playground is not None and edits(watch.playground)
+        if watch is None or (watch.owner != session and not shared):
             # The same answer for another session's run: ids are not to be probed.
             raise UnknownRunError(
                 f"no active run {run_id!r} in this session (it ended, or it was not started here)"
