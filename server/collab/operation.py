@@ -230,6 +230,11 @@ def apply(text_units: str, op: Sequence[Component]) -> str:
 
 def invert(op: Sequence[Component], text_units: str) -> Operation:
     """The operation that undoes `op` on the text it was applied to."""
+    if len(text_units) != base_length(op):  # ot.js slices a wrong text anyway; we refuse
+        raise OperationError(
+            f"the operation's base length ({base_length(op)}) must be the text's length "
+            f"({len(text_units)})"
+        )
     inverse = Builder()
     index = 0
     for component in op:
