@@ -164,6 +164,11 @@ def register(server: PlaygroundServer) -> None:
     async def op(ls: PlaygroundServer, raw: object) -> dict[str, int]:
         with _answering(OP):
             params = mapping(raw, OP, {"playground", "path", "revision", "seq", "op"})
+            playground, path = params.get("playground"), params.get("path")
+            if isinstance(playground, str) and isinstance(path, str):
+                # The room holds this file's notifications once the op is durable (`hold`):
+                # released right after the acknowledgement is written.
+                ls.protocol.after_response(lambda: sink.release(playground, path))
             return await hub().op(
                 sink,
                 grant(),

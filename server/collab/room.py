@@ -52,6 +52,11 @@ class Sink(Protocol):
 
     def notify(self, method: str, params: Any | None = None) -> None: ...
 
+    def hold(self, playground: str, path: str) -> None:
+        """Keep this file's notifications back until the answer being written is out (the
+        session releases them after it): an acknowledgement must reach its client before the
+        ops that come after it, as ot.js's client requires."""
+
 
 @dataclass(eq=False)
 class Participant:
@@ -99,7 +104,10 @@ class Room:
         self._acked: dict[tuple[str, int], int] = {}
         self._receiving: dict[str, int] = {}  # clientId -> ops received, not yet answered
         self._settled = asyncio.Condition()
-        self._pending: list[tuple[Entry, str | None]] = []  # applied, not yet durable
+        self._pending: list[tuple[Entry, str | None]] = []
+        self._senders: dict[
+            int, Sink | None
+        ] = {}  # revision -> the connection it came on  # applied, not yet durable
         self._writing: asyncio.Task[None] | None = None
         self._broken: BaseException | None = None
         self.participants: dict[str, Participant] = {}
@@ -269,6 +277,7 @@ class Room:
                 other.selections = _transform_selections(other.selections, op)
             snapshot = self.document.text() if self.revision % SNAPSHOT_EVERY == 0 else None
             self._pending.append((entry, snapshot))
+            self._senders[entry.revision] = participant.sink
             if self._writing is None:
                 self._writing = asyncio.get_running_loop().create_task(self._write())
             await self._until_durable(entry.revision)
@@ -319,6 +328,10 @@ class Room:
                 self._history_base += drop
 
     def _broadcast(self, entry: Entry) -> None:
+        sender = self._senders.pop(entry.revision, None)
+        own = self.participants.get(entry.client)
+        if sender is not None and own is not None and own.sink is sender:
+            sender.hold(self.playground, self.path)  # its ack, then the ops after it
         params = {
             "playground": self.playground,
             "path": self.path,
