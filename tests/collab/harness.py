@@ -99,6 +99,8 @@ class Peer:
 
     websocket: ClientConnection
     notifications: list[tuple[str, Any]] = field(default_factory=list)
+    frames: list[dict[str, Any]] = field(default_factory=list)
+    """Every message received, in order."""
     _next_id: int = 0
     _answers: dict[int, asyncio.Future[Any]] = field(default_factory=dict)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
@@ -108,6 +110,7 @@ class Peer:
         with contextlib.suppress(Exception):
             async for frame in self.websocket:
                 message = json.loads(frame)
+                self.frames.append(message)
                 if "id" in message and "method" not in message:
                     future = self._answers.pop(message["id"], None)
                     if future is not None and not future.done():

@@ -3,6 +3,8 @@ presence, file events, and durability across a SIGKILL."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from lionagi_playground.server.collab.operation import apply, units
@@ -239,3 +241,34 @@ async def test_every_acknowledged_op_survives_a_sigkill(tmp_path: pytest.TempPat
         await reader.close()
     finally:
         again.stop()
+
+
+async def test_an_acknowledgement_comes_in_revision_order_among_the_remote_ops(
+    server: Server,
+) -> None:
+    """ot.js's client needs its ack after every op before it and before every op after it."""
+    playground = await _playground(server.url(), {"a.txt": "x"})
+    async with peers(server.url(), 2) as (alice, bob):
+        join = {"playground": playground, "path": "a.txt"}
+        await alice.request("playground/collab/join", join)
+        await bob.request("playground/collab/join", join)
+
+        async def bob_types(seq: int) -> None:
+            await bob.request(
+                "playground/collab/op", {**join, "revision": 0, "seq": seq, "op": ["b", 1]}
+            )
+
+        burst = [asyncio.ensure_future(bob_types(seq)) for seq in range(1, 41)]
+        mine = await alice.request(
+            "playground/collab/op", {**join, "revision": 0, "seq": 1, "op": [1, "a"]}
+        )
+        await asyncio.gather(*burst)
+        await alice.wait_for("playground/collab/remoteOp", lambda p: p["revision"] == 41)
+        order = [
+            f["params"]["revision"] if f.get("method") == "playground/collab/remoteOp" else "ack"
+            for f in alice.frames
+            if f.get("method") == "playground/collab/remoteOp" or f.get("result") == mine
+        ]
+        at = order.index("ack")
+        assert order[:at] == list(range(1, mine["revision"])), order
+        assert order[at + 1 :] == list(range(mine["revision"] + 1, 42)), order
