@@ -183,6 +183,15 @@ class SessionProtocol(LanguageServerProtocol):
             return
         super().handle_message(message)
 
+    def send_encoded(self, body: str) -> None:
+        """Write a message already encoded as JSON: a broadcast to many sessions is encoded
+        once (pygls's `notify` would encode it again for each, through its converter)."""
+        if self.writer is None:
+            return
+        if self._include_headers:
+            body = f"Content-Length: {len(body.encode(self.CHARSET))}\r\n\r\n{body}"
+        self.writer.write(body.encode(self.CHARSET))
+
     def reject_unparsable(self, detail: str) -> None:
         """Answer a frame that is not JSON at all (JSON-RPC's parse error, id null)."""
         self._send_error_without_id(

@@ -75,12 +75,22 @@ class SessionSink:
         else:
             self._server.protocol.notify(method, params)
 
+    def send_encoded(self, playground: str, path: str, body: str) -> None:
+        """A notification already encoded (a broadcast), held like the others."""
+        if (playground, path) in self._held:
+            self._held[(playground, path)].append(("", body))
+        else:
+            self._server.protocol.send_encoded(body)
+
     def hold(self, playground: str, path: str) -> None:
         self._held.setdefault((playground, path), [])
 
     def release(self, playground: str, path: str) -> None:
         for method, params in self._held.pop((playground, path), []):
-            self._server.protocol.notify(method, params)
+            if method:
+                self._server.protocol.notify(method, params)
+            else:
+                self._server.protocol.send_encoded(params)
 
 
 @contextlib.contextmanager

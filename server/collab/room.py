@@ -17,6 +17,7 @@ Everything here runs on the event loop; the only awaits are the log's.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import secrets
 from collections.abc import Callable, Sequence
@@ -51,6 +52,9 @@ class Sink(Protocol):
     """Where a participant's notifications go (a session's protocol)."""
 
     def notify(self, method: str, params: Any | None = None) -> None: ...
+
+    def send_encoded(self, playground: str, path: str, body: str) -> None:
+        """A notification of this file, already encoded as a JSON-RPC message."""
 
     def hold(self, playground: str, path: str) -> None:
         """Keep this file's notifications back until the answer being written is out (the
@@ -340,9 +344,12 @@ class Room:
             "clientId": entry.client,
             "seq": entry.seq,
         }
+        body = json.dumps(
+            {"jsonrpc": "2.0", "method": "playground/collab/remoteOp", "params": params}
+        )  # once, for everyone
         for participant in self.participants.values():
             if participant.sink is not None and participant.client != entry.client:
-                participant.sink.notify("playground/collab/remoteOp", params)
+                participant.sink.send_encoded(self.playground, self.path, body)
 
     # --- presence ----------------------------------------------------------------------
 
