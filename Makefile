@@ -6,12 +6,12 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8765
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck typecheck-runtime bench setup image install system-deps clean
+.PHONY: clients run test test-fast lint typecheck typecheck-runtime bench setup image install system-deps clean
 
 run: setup
 	$(BIN)/lionagi-playground lsp --ws $(HOST):$(PORT)
 
-test: setup image lint typecheck typecheck-runtime
+test: setup image clients lint typecheck typecheck-runtime
 	$(BIN)/pytest -q
 
 test-fast: install
@@ -23,6 +23,11 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy lionagi_playground tests bench
+
+# The TypeScript packages: installed from the lock file (ot.js included: the Python tests check
+# the server against vectors it computes), built and tested with node's own runner.
+clients: install
+	cd clients/shared/ot && npm ci --no-audit --no-fund </dev/null && npm test </dev/null
 
 # The runtime package runs in the runtime environment: checked against its packages.
 typecheck-runtime: setup

@@ -13,6 +13,8 @@ for p in "${packages[@]}"; do
 done
 # The javascript runtime runs the machine's node; any node will do, Debian's when there is none.
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
+# npm installs the TypeScript clients' packages (and ot.js, which the OT tests compare with).
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""
