@@ -266,3 +266,25 @@ def _leaves(node: Any) -> Iterator[Any]:
     while leaf is not None:
         yield leaf
         leaf = leaf.get_next_leaf()
+
+
+def test_a_truncated_parso_cache_file_is_a_miss_not_a_crash(tmp_path: Path) -> None:
+    """Several servers fill parso's cold disk cache at once (a fresh clone's test run): a
+    half-written file must not break jedi (`EOFError: Ran out of input`)."""
+    import parso
+    import parso.cache
+
+    assert parso_speedups.install()
+    source = tmp_path / "module.py"
+    source.write_text("def f():\n    return 1\n")
+    cache = tmp_path / "cache"
+    grammar = parso.load_grammar()
+    grammar.parse(path=source, cache=True, cache_path=cache)
+    files = [p for p in cache.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    pickles = [p for p in files if p.suffix == ".pkl"]
+    assert pickles, files
+    assert not [p for p in cache.rglob(".tmp-*")], "written atomically, nothing left behind"
+    pickles[0].write_bytes(pickles[0].read_bytes()[:10])  # what a reader saw mid-write
+    parso.cache.parser_cache.clear()
+    module = grammar.parse(path=source, cache=True, cache_path=cache)
+    assert [n.name.value for n in module.iter_funcdefs()] == ["f"]
