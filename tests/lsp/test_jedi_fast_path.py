@@ -242,7 +242,7 @@ def test_a_module_changed_on_disk_is_read_again(tmp_path: Path) -> None:
 def test_parsos_walks_rewritten_give_the_same_trees_and_names(
     steps: list[tuple[str, int, str]],
 ) -> None:
-    grammar = parso.load_grammar()  # type: ignore[attr-defined]
+    grammar = parso.grammar.load_grammar()
     lines = MODULE.splitlines()
     path = Path("/nonexistent/walks.py")
     grammar.parse("\n".join(lines) + "\n", path=path, diff_cache=True, cache=False)
@@ -271,14 +271,14 @@ def _leaves(node: Any) -> Iterator[Any]:
 def test_a_truncated_parso_cache_file_is_a_miss_not_a_crash(tmp_path: Path) -> None:
     """Several servers fill parso's cold disk cache at once (a fresh clone's test run): a
     half-written file must not break jedi (`EOFError: Ran out of input`)."""
-    import parso
     import parso.cache
+    import parso.grammar
 
     assert parso_speedups.install()
     source = tmp_path / "module.py"
     source.write_text("def f():\n    return 1\n")
     cache = tmp_path / "cache"
-    grammar = parso.load_grammar()
+    grammar = parso.grammar.load_grammar()
     grammar.parse(path=source, cache=True, cache_path=cache)
     files = [p for p in cache.rglob("*") if p.is_file() and not p.name.startswith(".")]
     pickles = [p for p in files if p.suffix == ".pkl"]
