@@ -47,6 +47,27 @@ class Grant:
 OWNER = Grant(owner=True)
 
 
+class ClientIds:
+    """clientIds that say who holds them: a random part and an HMAC of it with the holder, so
+    only that holder can resume one, on any connection and after any restart, without a
+    table of who made which (a clientId nobody made, or someone else's, fails the check)."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def _mac(self, random_part: str, holder: str) -> str:
+        message = f"client\n{random_part}\n{holder}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:16]
+
+    def new(self, holder: str) -> str:
+        random_part = secrets.token_hex(8)
+        return f"{random_part}{self._mac(random_part, holder)}"
+
+    def held_by(self, client: str, holder: str) -> bool:
+        random_part, mac = client[:16], client[16:]
+        return len(client) == 32 and hmac.compare_digest(mac, self._mac(random_part, holder))
+
+
 class Invitations:
     """The invitations of the server, in memory, backed by the store's rows."""
 

@@ -48,6 +48,7 @@ FILES_LIST = "playground/files/list"
 FILES_CREATE = "playground/files/create"
 FILES_RENAME = "playground/files/rename"
 FILES_DELETE = "playground/files/delete"
+MAX_EXPIRES_IN = 365 * 24 * 3600
 
 
 class CollabRefusedError(JsonRpcException):
@@ -136,9 +137,14 @@ def register(server: PlaygroundServer) -> None:
             params = mapping(raw, INVITE, {"playground", "role", "expiresIn"})
             expires = params.get("expiresIn")
             if expires is not None and (
-                isinstance(expires, bool) or not isinstance(expires, int | float) or expires <= 0
+                isinstance(expires, bool)
+                or not isinstance(expires, int | float)
+                or not 0 < expires <= MAX_EXPIRES_IN
             ):
-                raise CollabParamsError("expiresIn is a number of seconds above 0")
+                raise CollabParamsError(
+                    f"expiresIn is a number of seconds above 0 and at most {MAX_EXPIRES_IN} "
+                    "(a year); leave it out for an invitation that does not expire"
+                )
             made = await hub().invite(
                 grant(), params.get("playground"), params.get("role", "edit"), expires
             )

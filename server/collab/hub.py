@@ -24,6 +24,7 @@ from lionagi_playground.server.collab.access import (
     NO_ACCESS,
     ROLES,
     AccessError,
+    ClientIds,
     Grant,
     Invitations,
     check,
@@ -34,7 +35,12 @@ from lionagi_playground.server.collab.names import (
     FileNameError,
     check_name,
 )
-from lionagi_playground.server.collab.operation import Operation, text, units
+from lionagi_playground.server.collab.operation import (
+    Operation,
+    has_lone_surrogate,
+    text,
+    units,
+)
 from lionagi_playground.server.collab.room import Participant, Room, RoomError, Sink
 from lionagi_playground.server.collab.store import FileRow, SqliteStore
 
@@ -69,6 +75,7 @@ class Collab:
         self._store: SqliteStore | None = None
         self._starting: asyncio.Lock | None = None
         self.invitations: Invitations | None = None
+        self.client_ids: ClientIds | None = None
         self._playgrounds: dict[str, tuple[str, float]] = {}
         self._files: dict[str, dict[str, FileRow]] = {}
         self._rooms: dict[int, Room] = {}
@@ -88,6 +95,7 @@ class Collab:
                 store = await asyncio.to_thread(SqliteStore, self.data_dir / "collab.sqlite3")
                 key = await store.meta("invite-key", lambda: secrets.token_hex(32))
                 self.invitations = Invitations(bytes.fromhex(key), await store.invites())
+                self.client_ids = ClientIds(bytes.fromhex(key))
                 for playground, title, created in await store.playgrounds():
                     self._playgrounds[playground] = (title, created)
                     self._files[playground] = {
@@ -224,7 +232,16 @@ class Collab:
         await self.ready()
         name_ = self._check(grant, playground)
         room = await self._room(self._row(name_, path))
-        answer = await room.join(sink, name=name, role=grant.role, grant=grant.holder, since=since)
+        assert self.client_ids is not None
+        if since is None:
+            client, resume = self.client_ids.new(grant.holder), None
+        else:
+            client, resume = since
+            if not self.client_ids.held_by(client, grant.holder):
+                raise RoomError(f"clientId {client} is not yours to resume")
+        answer = await room.join(
+            sink, client=client, name=name, role=grant.role, grant=grant.holder, resume=resume
+        )
         self.members.setdefault(name_, {})[id(sink)] = sink
         if "text" in answer:
             answer["text"] = text(answer["text"])
@@ -376,5 +393,8 @@ class Collab:
 def _check_content(path: str, content: object) -> None:
     if not isinstance(content, str):
         raise RoomError(f"{path}: a file's text must be a string")
-    if len(units(content)) > MAX_FILE_UNITS:
+    unit_string = units(content)
+    if len(unit_string) > MAX_FILE_UNITS:
         raise RoomError(f"{path}: a file holds at most {MAX_FILE_UNITS} UTF-16 units")
+    if has_lone_surrogate(unit_string):
+        raise RoomError(f"{path}: the text holds a lone surrogate (invalid UTF-16)")

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from lionagi_playground.server.collab.operation import Operation
+from lionagi_playground.server.collab.operation import Operation, has_lone_surrogate, units
 from lionagi_playground.server.collab.store import op_from_json
 
 MAX_SELECTIONS = 100
+MAX_INTEGER = 2**53 - 1
+"""JavaScript's largest safe integer: what every client can count to, and what SQLite's 64-bit
+INTEGER holds with room to spare."""
 
 
 class CollabParamsError(ValueError):
@@ -37,14 +40,30 @@ def optional_string(params: Mapping[str, Any], key: str) -> str | None:
         raise CollabParamsError(f"{key} must be a string")
     if value is not None and len(value) > 200:
         raise CollabParamsError(f"{key} is at most 200 characters")
+    if value is not None:
+        valid_text(value, key)
+    return value
+
+
+def valid_text(value: str, what: str) -> str:
+    """`value` unless it holds a lone surrogate (JSON can carry one; UTF-8 cannot store it)."""
+    if has_lone_surrogate(units(value)):
+        raise CollabParamsError(f"{what} holds a lone surrogate (invalid UTF-16)")
     return value
 
 
 def integer(params: Mapping[str, Any], key: str, *, minimum: int = 0) -> int:
     value = params.get(key)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise CollabParamsError(f"{key} must be an integer >= {minimum}, not {value!r}")
+        raise CollabParamsError(f"{key} must be an integer >= {minimum}, not {_short(value)}")
+    if value > MAX_INTEGER:
+        raise CollabParamsError(f"{key} must be at most {MAX_INTEGER}, not {_short(value)}")
     return value
+
+
+def _short(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 40 else f"{shown[:37]}..."
 
 
 def operation(params: Mapping[str, Any]) -> Operation:

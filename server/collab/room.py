@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -144,41 +143,28 @@ class Room:
     # --- joining and leaving -----------------------------------------------------------
 
     async def join(
-        self, sink: Sink, *, name: str, role: str, grant: str, since: tuple[str, int] | None
+        self, sink: Sink, *, client: str, name: str, role: str, grant: str, resume: int | None
     ) -> dict[str, Any]:
-        """A participant arrives (or comes back, with `since`): the text, or the history
-        since the revision it had, once everything before is durable."""
+        """A participant arrives as `client` (a new clientId, or with `resume`, the one it had
+        and the revision it reached): the text, or the history since that revision, once
+        everything before is durable. The caller has checked that `client` is the grant's."""
+        if resume is not None and not 0 <= resume <= self.revision:
+            raise RoomError(
+                f"revision {resume} is not in the history (the file is at {self.revision})"
+            )
         self.leave(sink)  # one participant per connection and file
-        if since is not None:
-            client, revision = since
-            known = self.participants.get(client)
-            if known is not None and known.grant != grant:
-                raise RoomError(f"clientId {client} is not yours to resume")
-            if not 0 <= revision <= self.revision:
-                raise RoomError(
-                    f"revision {revision} is not in the history (the file is at {self.revision})"
-                )
-            await self._settle(client)
-            participant = known or self._new_participant(client, name, role, grant)
-            participant.sink, participant.role = sink, role
-            self.participants[client] = participant
-            history = await self.entries_since(revision)
-            answer: dict[str, Any] = {
-                "clientId": client,
-                "revision": self.revision,
-                "history": [_entry_json(e) for e in history],
-            }
-        else:
-            await self._settle(None)
-            client = secrets.token_hex(8)
+        await self._settle(client if resume is not None else None)
+        participant = self.participants.get(client)
+        if participant is None:
             participant = self._new_participant(client, name, role, grant)
-            participant.sink = sink
             self.participants[client] = participant
-            answer = {
-                "clientId": client,
-                "revision": self.revision,
-                "text": self.document.text(),
-            }
+        participant.sink, participant.role = sink, role
+        answer: dict[str, Any] = {"clientId": client, "revision": self.revision}
+        if resume is not None:
+            history = await self.entries_since(resume)
+            answer["history"] = [_entry_json(e) for e in history]
+        else:
+            answer["text"] = self.document.text()
         participant.selections_revision = self.revision
         answer["participants"] = [p.public() for p in self.participants.values() if p.sink]
         answer["role"] = role

@@ -6,12 +6,15 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 
 from lionagi_playground.server.documents import snapshot
 from lionagi_playground.server.features.diagnostics import is_python
 
 if TYPE_CHECKING:
     from lionagi_playground.server.session import PlaygroundServer
+
+DOCUMENT = "playground/document"
 
 
 def register(server: PlaygroundServer) -> None:
@@ -48,3 +51,15 @@ def register(server: PlaygroundServer) -> None:
             ls.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
+
+    @server.feature(DOCUMENT)
+    def document(ls: PlaygroundServer, raw: object) -> dict[str, object]:
+        """The text this session holds for an open document, so a client can check that its
+        incremental changes landed as it meant them (after a reconnect, in tests)."""
+        uri = raw.get("uri") if isinstance(raw, dict) else None
+        if not isinstance(raw, dict) or not isinstance(uri, str) or set(raw) - {"uri"}:
+            raise JsonRpcInvalidParams(f"invalid params for {DOCUMENT}: it takes {{uri: string}}")
+        open_document = ls.workspace.text_documents.get(unquote(uri))
+        if open_document is None:
+            raise JsonRpcInvalidParams(f"invalid params for {DOCUMENT}: {uri} is not open")
+        return {"uri": uri, "version": open_document.version, "text": open_document.source}

@@ -317,6 +317,21 @@ BAD_REQUESTS: list[tuple[str, object, str]] = [
     ("playground/revoke", {"playground": P, "invite": 5}, "invite must be a non-empty string"),
     ("playground/revoke", {"playground": P, "invite": "x.y"}, "no such invitation"),
     ("playground/revoke", {"playground": "nope", "invite": "x.y"}, NO_ACCESS),
+    # Numbers past what a client can count, and text UTF-8 cannot hold: refused before they
+    # reach SQLite (a 64-bit INTEGER, a UTF-8 encoder) or a float.
+    (OP, {"playground": P, "path": "a.txt", "revision": 0, "seq": 2**63, "op": [4]}, "seq"),
+    (OP, {"playground": P, "path": "a.txt", "revision": 0, "seq": 10**30, "op": [4]}, "seq"),
+    (OP, {"playground": P, "path": "a.txt", "revision": 2**53, "seq": 1, "op": [4]}, "revision"),
+    ("playground/create", {"files": {"a.txt": "\ud800"}}, "lone surrogate"),
+    ("playground/create", {"title": "x\udc00"}, "lone surrogate"),
+    ("playground/files/create", {"playground": P, "path": "n.txt", "text": "\ud800"}, "lone"),
+    ("playground/invite", {"playground": P, "expiresIn": 10**400}, "expiresIn"),
+    ("playground/invite", {"playground": P, "expiresIn": 1e300}, "expiresIn"),
+    (
+        JOIN,
+        {"playground": P, "path": "a.txt", "since": {"clientId": C, "revision": 99}},
+        r"revision 99 is not in the history \(the file is at 0\)",
+    ),
 ]
 
 
@@ -375,3 +390,11 @@ async def test_a_bad_cursor_is_ignored_and_the_connection_goes_on(
     """A cursor is a notification: no answer to refuse with, but nobody sees it either."""
     await scene.alice.notify("playground/collab/cursor", scene.fill(params))
     await scene.assert_unchanged()  # its op comes after the cursor; newcomer sees no selection
+
+
+async def test_one_editors_huge_seq_does_not_break_the_file_for_everyone(scene: Scene) -> None:
+    join = {"playground": scene.playground, "path": "a.txt"}
+    with pytest.raises(RpcError):
+        await scene.alice.request(OP, {**join, "revision": 0, "seq": 2**63, "op": [4, "?"]})
+    ack = await scene.bob.request(OP, {**join, "revision": 0, "seq": 1, "op": ["B", 4]})
+    assert ack == {"revision": 1}, "Bob, who sent nothing wrong, can still edit"

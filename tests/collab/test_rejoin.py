@@ -9,6 +9,7 @@ import contextlib
 import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -216,3 +217,49 @@ async def test_a_connection_that_rejoins_as_itself_keeps_its_seqs(room: Room) ->
     await bob.wait_for(REMOTE, lambda p: p["revision"] == 2)
     assert [p["seq"] for p in bob.received(REMOTE)] == [1, 2]
     assert _own_ops_back(alice, x) == []
+
+
+async def test_a_refused_rejoin_leaves_the_connection_where_it_was(room: Room) -> None:
+    alice = await room.peer()
+    x = (await alice.request(JOIN, room.join))["clientId"]
+    guest = await room.peer(invite=await room.invite())
+    await guest.request(JOIN, room.join)
+    with pytest.raises(RpcError, match="not yours to resume"):
+        await guest.request(JOIN, {**room.join, "since": {"clientId": x, "revision": 0}})
+    assert await room.op(guest, 0, 1, ["<guest>"]) == 1, "still joined as itself"
+
+
+async def test_a_clientId_that_never_existed_is_not_taken_as_given(room: Room) -> None:
+    guest = await room.peer(invite=await room.invite())
+    await _resume_is_refused_or_fresh(guest, room.join, "0123456789abcdef")
+
+
+async def test_after_a_restart_an_invitation_cannot_resume_the_owners_clientId(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    server = start_server(data)
+    try:
+        owner = await open_peer(server.url())
+        made = await owner.request("playground/create", {"files": {"a.txt": ""}})
+        join = {"playground": made["playground"], "path": "a.txt"}
+        invite = await owner.request(
+            "playground/invite", {"playground": made["playground"], "role": "edit"}
+        )
+        x = (await owner.request(JOIN, join))["clientId"]
+        await owner.request(OP, {**join, "revision": 0, "seq": 1, "op": ["<owner-1>"]})
+        server.stop()
+        server = start_server(data)
+        guest = await open_peer(server.url(invite=invite["invite"]))
+        mine = await _resume_is_refused_or_fresh(guest, join, x)
+        assert mine != x
+        await guest.request(OP, {**join, "revision": 1, "seq": 2, "op": [9, "<guest>"]})
+        owner = await open_peer(server.url())
+        back = await owner.request(JOIN, {**join, "since": {"clientId": x, "revision": 1}})
+        assert [h["clientId"] for h in back["history"]] == [mine]
+        ack = await owner.request(OP, {**join, "revision": 2, "seq": 2, "op": [16, "<owner-2>"]})
+        assert ack == {"revision": 3}, "the owner's seq 2 is applied, not taken for the guest's"
+        await guest.close()
+        await owner.close()
+    finally:
+        server.stop()
