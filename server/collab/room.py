@@ -159,13 +159,17 @@ class Room:
             participant = self._new_participant(client, name, role, grant)
             self.participants[client] = participant
         participant.sink, participant.role = sink, role
-        answer: dict[str, Any] = {"clientId": client, "revision": self.revision}
+        # Everything up to here is durable; what becomes durable from now on is broadcast to
+        # the new sink (held until this answer is out), so the answer stops here even if
+        # reading the log below lets more ops in.
+        upto = self.durable
+        answer: dict[str, Any] = {"clientId": client, "revision": upto}
         if resume is not None:
-            history = await self.entries_since(resume)
+            history = [e for e in await self.entries_since(resume) if e.revision <= upto]
             answer["history"] = [_entry_json(e) for e in history]
         else:
             answer["text"] = self.document.text()
-        participant.selections_revision = self.revision
+        participant.selections_revision = upto
         answer["participants"] = [p.public() for p in self.participants.values() if p.sink]
         answer["role"] = role
         self._presence_soon()
