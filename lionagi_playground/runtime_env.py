@@ -6,8 +6,8 @@ sandbox mounts it read-only. It is built from the system's Python (Debian's
 `python3`), never from the server's own interpreter, so a sandbox needs only
 the read-only system tree and this folder.
 
-Besides lionagi it holds matplotlib and numpy (`RUNTIME_PACKAGES`, the plotting
-teaching case) and the playground's runtime package (`sandbox/runtime`: the
+Besides lionagi it holds the data-science stack the lessons teach with (`RUNTIME_PACKAGES`:
+numpy, matplotlib, pandas, seaborn, scikit-learn) and the playground's runtime package (`sandbox/runtime`: the
 offline lionagi model and the matplotlib display backend), installed from the
 source shipped inside this package. The marker records what was installed,
 with a hash of the runtime package's source, so `setup` is a no-op when
@@ -29,10 +29,18 @@ from pathlib import Path
 LIONAGI_SPEC = "lionagi==0.36.0"
 """What `setup` installs. Bump deliberately: the lionagi rules follow what is installed."""
 
-RUNTIME_PACKAGES = ("matplotlib==3.11.2", "numpy==2.4.6")
+RUNTIME_PACKAGES = (
+    "matplotlib==3.11.2",
+    "numpy==2.4.6",
+    "pandas==3.1.1",
+    "seaborn==0.13.2",
+    "scikit-learn==1.9.1",
+)
 """Installed beside lionagi unless `$LIONAGI_PLAYGROUND_RUNTIME_PACKAGES` says otherwise
-(pip requirement specifiers separated by spaces; empty for none). matplotlib and numpy add
-about 170 MB to the 110 MB of lionagi and its dependencies."""
+(pip requirement specifiers separated by spaces; empty for none). Exact pins: the lessons'
+checks compare printed tables and scores, which a new pandas or scikit-learn may change.
+They add about 470 MB (scipy, which scikit-learn needs, 143 MB; pandas 84 MB) to the 110 MB
+of lionagi and its dependencies."""
 
 MARKER = "playground-env.json"
 ENV_VAR = "LIONAGI_PLAYGROUND_RUNTIME"
