@@ -7,13 +7,18 @@ import os
 import secrets
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from lionagi_playground.sandbox.backends import DEFAULT_BACKEND
+from lionagi_playground.server.connection_limits import DEFAULT_LIMITS
 from lionagi_playground.server.session import PlaygroundServer
 from lionagi_playground.server.shared import Shared
 
 log = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = DEFAULT_LIMITS.max_message_bytes
 
 PING_INTERVAL_S = 2.0
 PING_TIMEOUT_S = 3.0
@@ -58,13 +63,77 @@ def run_websocket(
     data_dir: Path | None = None,
 ) -> None:
     """Serve every WebSocket client at ws://HOST:PORT/lsp?token=..., one session each."""
-    import uvicorn
-
     from lionagi_playground.server.websocket import create_app
 
     token = token or secrets.token_urlsafe(24)
     shared = Shared(runtime, backend=backend, data_dir=data_dir)
     app = create_app(shared, token=token, origins=origins or [])
+
+    def announce(actual_port: int) -> str:
+        # The first line is for tools that start the server and read the port.
+        return (
+            f"lionagi-playground language server on ws://{host}:{actual_port}/lsp\n"
+            f"  connect with: ws://{host}:{actual_port}/lsp?token={token}\n"
+            f"  allowed browser origins: {', '.join(origins or []) or 'none (editors only)'}"
+        )
+
+    _run_uvicorn(app, shared, host, port, announce)
+
+
+def run_web(
+    host: str,
+    port: int,
+    *,
+    token: str | None = None,
+    origins: list[str] | None = None,
+    runtime: Path | None = None,
+    backend: str = DEFAULT_BACKEND,
+    data_dir: Path | None = None,
+    open_browser: bool = False,
+) -> None:
+    """The web playground: the page at http://HOST:PORT/?token=..., and /lsp for it and editors."""
+    from lionagi_playground.server.collab.hub import default_data_dir
+    from lionagi_playground.server.web.app import create_web_app, load_or_make_token
+
+    data_dir = data_dir or default_data_dir()
+    token = token or load_or_make_token(data_dir)
+    shared = Shared(runtime, backend=backend, data_dir=data_dir)
+    app = create_web_app(
+        shared, token=token, origins=origins, loopback_only=_is_loopback_address(host)
+    )
+
+    def announce(actual_port: int) -> str:
+        shown = f"[{host}]" if ":" in host else host
+        url = f"http://{shown}:{actual_port}/?token={token}"
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+        return (
+            f"lionagi-playground on http://{shown}:{actual_port}/\n"
+            f"  open: {url}\n"
+            f"  editors connect to ws://{shown}:{actual_port}/lsp?token={token}\n"
+            f"  playgrounds are kept in {data_dir}"
+        )
+
+    _run_uvicorn(app, shared, host, port, announce)
+
+
+def _is_loopback_address(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _run_uvicorn(
+    app: Any, shared: Shared, host: str, port: int, announce: Callable[[int], str]
+) -> None:
+    import uvicorn
 
     config = uvicorn.Config(
         app,
@@ -72,7 +141,7 @@ def run_websocket(
         port=port,
         log_level="warning",
         ws="websockets-sansio",
-        ws_max_size=16 * 1024 * 1024,
+        ws_max_size=MAX_MESSAGE_BYTES,
         ws_ping_interval=PING_INTERVAL_S,
         ws_ping_timeout=PING_TIMEOUT_S,
         lifespan="off",
@@ -84,14 +153,7 @@ def run_websocket(
             if not self.started:
                 return
             bound = [s.getsockname() for srv in self.servers for s in srv.sockets]
-            actual_port = bound[0][1] if bound else port
-            # The first line is for tools that start the server and read the port.
-            print(
-                f"lionagi-playground language server on ws://{host}:{actual_port}/lsp\n"
-                f"  connect with: ws://{host}:{actual_port}/lsp?token={token}\n"
-                f"  allowed browser origins: {', '.join(origins or []) or 'none (editors only)'}",
-                flush=True,
-            )
+            print(announce(bound[0][1] if bound else port), flush=True)
 
     server = AnnouncingServer(config)
     try:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from lionagi_playground import __version__
-from lionagi_playground.cli import image, lsp, run, setup
+from lionagi_playground.cli import image, lsp, run, serve, setup
 
 
 class Command(NamedTuple):
@@ -20,6 +20,9 @@ class Command(NamedTuple):
 
 
 COMMANDS = {
+    "serve": Command(
+        "the web playground: prints a link to open in a browser", serve.add_arguments, serve.main
+    ),
     "lsp": Command("run the language server (stdio by default)", lsp.add_arguments, lsp.main),
     "run": Command("run a file in the sandbox, streaming its output", run.add_arguments, run.main),
     "setup": Command(
