@@ -7,6 +7,9 @@ set -euo pipefail
 # docker.io (dockerd, containerd, runc) + debootstrap: the docker backend and its image,
 # built from the Debian mirror when no image registry answers.
 packages=(python3 python3-venv python3-pip bubblewrap util-linux libseccomp2 docker.io debootstrap)
+# `system-deps.sh browser`: Debian's Chromium too, for the browser tests and bench/web.py
+# (Playwright drives it; it never downloads a browser of its own).
+[ "${1:-}" = "browser" ] && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
