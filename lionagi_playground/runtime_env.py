@@ -6,10 +6,11 @@ sandbox mounts it read-only. It is built from the system's Python (Debian's
 `python3`), never from the server's own interpreter, so a sandbox needs only
 the read-only system tree and this folder.
 
-Besides lionagi it holds the data-science stack the lessons teach with (`RUNTIME_PACKAGES`:
-numpy, matplotlib, pandas, seaborn, scikit-learn) and the playground's runtime package (`sandbox/runtime`: the
-offline lionagi model and the matplotlib display backend), installed from the
-source shipped inside this package. The marker records what was installed,
+Besides lionagi it holds the data-science stack the lessons teach with
+(`RUNTIME_PACKAGES`: numpy, matplotlib, pandas, seaborn, scikit-learn) and the
+playground's runtime package (`sandbox/runtime`: the offline lionagi model and
+the matplotlib display backend), installed from the source shipped inside this
+package. The marker records what was installed,
 with a hash of the runtime package's source, so `setup` is a no-op when
 nothing changed and re-installs the runtime package when its source did.
 """
