@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from lionagi_playground.sandbox.datasets import EXAMPLES_IN_RUN, EXAMPLES_NAME, reserved
 from lionagi_playground.sandbox.errors import InvalidRequestError
 from lionagi_playground.sandbox.limits import DEFAULT_LIMITS, Limits
 
@@ -110,3 +111,8 @@ def validate_files(files: object) -> None:
         for parent in path.parents:
             if parent in paths:
                 raise InvalidRequestError(f"{str(parent)!r} is both a file and a folder")
+        if reserved(path):
+            raise InvalidRequestError(
+                f"file name {str(path)!r} is in {EXAMPLES_NAME}/, where every run finds the "
+                f"read-only example datasets ({EXAMPLES_IN_RUN}); use another folder"
+            )

@@ -28,6 +28,9 @@ BASE_ENV = (
     ("LC_ALL", "C.UTF-8"),
     ("TMPDIR", "/tmp"),
     ("TERM", "dumb"),
+    # Tells a program it runs in the playground (lionagi 0.36 itself does not read it): code
+    # can choose the offline model's canned data here and a real provider elsewhere.
+    ("LIONAGI_ENV", "playground"),
 )
 """The environment every run starts with, whatever the backend; the runtime's own adds to it."""
 

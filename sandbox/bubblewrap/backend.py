@@ -31,6 +31,7 @@ from lionagi_playground.sandbox.bubblewrap.containment import (
 from lionagi_playground.sandbox.bubblewrap.spawn import become_subreaper, memfd, popen
 from lionagi_playground.sandbox.bubblewrap.uid_pool import UidPool
 from lionagi_playground.sandbox.cgroups import CgroupHost, RunCgroup, RunLimits
+from lionagi_playground.sandbox.datasets import EXAMPLES_DIR
 from lionagi_playground.sandbox.display import NONCE_ENV
 from lionagi_playground.sandbox.errors import BackendUnavailableError, RunStartError
 from lionagi_playground.sandbox.request import RunRequest
@@ -126,6 +127,8 @@ class BubblewrapBackend:
             return str(error)
         if not self._runtimes:
             return "no runtime (python, node, bash) found on this machine"
+        if not EXAMPLES_DIR.is_dir():
+            return f"the example datasets are missing at {EXAMPLES_DIR}: reinstall the package"
         return None
 
     def _prepare(self) -> Path:
@@ -151,6 +154,7 @@ class BubblewrapBackend:
             (etc / name).chmod(0o644)
         if self._root:
             trees = {tree for runtime in self._runtimes.values() for tree in runtime.mounts}
+            trees.add(EXAMPLES_DIR)
             for number, tree in enumerate(sorted(trees)):
                 if not _reachable_by_others(tree):
                     point = self._state_dir / f"stage-{number}"
@@ -201,6 +205,7 @@ class BubblewrapBackend:
                     ids=HostIds(uid, uid),
                     block_fd=block_read,
                     cgroup=group is not None,
+                    examples=EXAMPLES_DIR,
                     staged=self._staged,
                 )
             )

@@ -6,7 +6,8 @@ link `exec`s the next, so the process the backend spawns ends up being bwrap its
     sh (backstop rlimits)
       [root only] unshare -m + mount: stage host trees the sandbox uid cannot reach
       [root only] setpriv: become the run's unprivileged uid, no groups, no capabilities
-      bwrap: every namespace, read-only system, tmpfs /tmp and /workspace, seccomp
+      bwrap: every namespace, read-only system, tmpfs /tmp and /workspace (with the example
+             datasets read-only at /workspace/examples), seccomp
         [no cgroup] prlimit: process and address-space rlimits inside the user namespace
           the runtime's command
 """
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from lionagi_playground.sandbox.datasets import EXAMPLES_IN_RUN
 from lionagi_playground.sandbox.limits import Limits
 from lionagi_playground.sandbox.runtimes import BASE_ENV, WORKSPACE, Runtime
 
@@ -85,6 +87,8 @@ class CommandParts:
     """bwrap waits on it before starting the program: the backend first moves the sandbox
     into the run's cgroup (see `containment`)."""
     cgroup: bool = False
+    examples: Path | None = None
+    """The example datasets' host folder, bound read-only at `/workspace/examples`."""
     staged: Mapping[Path, Path] = field(default_factory=dict)
     """host tree -> the world-traversable mount point it is staged on (root mode)."""
 
@@ -105,6 +109,11 @@ def build_launch(parts: CommandParts) -> Launch:
     for tree in parts.runtime.mounts:
         source = parts.staged.get(tree, tree)
         bwrap += ["--ro-bind", str(source), str(tree)]
+    if parts.examples is not None:
+        # Inside the workspace's tmpfs, but a read-only mount of its own: the run can read
+        # the datasets and can neither change, add, remove nor unmount anything there.
+        source = parts.staged.get(parts.examples, parts.examples)
+        bwrap += ["--ro-bind", str(source), str(EXAMPLES_IN_RUN)]
     made: set[PurePosixPath] = set()
     for path, fd in sorted(parts.file_fds.items()):
         for parent in reversed(path.parents[:-1]):

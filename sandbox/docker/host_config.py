@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from lionagi_playground.sandbox.datasets import EXAMPLES_DIR, EXAMPLES_IN_RUN
 from lionagi_playground.sandbox.docker.seccomp import profile_json
 from lionagi_playground.sandbox.limits import MIB, Limits
 
@@ -38,7 +39,7 @@ class Shape:
 
 def host_config(shape: Shape) -> dict[str, Any]:
     """The hardened settings of every sandbox container (docs/security.md lists them)."""
-    from docker.types import LogConfig, Ulimit
+    from docker.types import LogConfig, Mount, Ulimit
 
     disk = shape.disk_bytes
     return {
@@ -55,6 +56,17 @@ def host_config(shape: Shape) -> dict[str, Any]:
             "/tmp": f"rw,nosuid,nodev,size={disk},mode=1777",
             "/workspace": f"rw,nosuid,nodev,size={disk},mode=0755,uid=1000,gid=1000",
         },
+        # The example datasets, read-only over the workspace's tmpfs (docker mounts the
+        # tmpfs first: mounts are made in the order of their depth).
+        "mounts": [
+            Mount(
+                target=str(EXAMPLES_IN_RUN),
+                source=str(EXAMPLES_DIR),
+                type="bind",
+                read_only=True,
+                propagation="rprivate",
+            )
+        ],
         "shm_size": min(disk, SHM_MAX),
         "ipc_mode": "private",
         "ulimits": [

@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlparse
 
 from pygls.uris import to_fs_path
 
+from lionagi_playground.sandbox.datasets import reserved
 from lionagi_playground.sandbox.errors import InvalidRequestError
 from lionagi_playground.sandbox.request import (
     MAX_DEPTH,
@@ -109,6 +110,8 @@ def _relative_name(folder: Path, path: Path) -> str | None:
     parts = path.relative_to(folder).parts
     if len(parts) > MAX_DEPTH or any(_skipped(part) for part in parts[:-1]):
         return None
+    if reserved(PurePosixPath(*parts)):
+        return None
     name = PurePosixPath(*parts).as_posix()
     with contextlib.suppress(InvalidRequestError):
         check_path(name)
@@ -144,6 +147,8 @@ def _read_folder(folder: Path) -> dict[str, str]:
                     "run a program in a smaller folder, or send `files`"
                 )
             parts = (*prefix, entry.name)
+            if reserved(PurePosixPath(*parts)):
+                continue  # examples/: the sandbox shows its read-only datasets there
             # follow_symlinks=False throughout: a link is neither a file nor a folder here.
             if entry.is_dir(follow_symlinks=False):
                 if len(parts) < MAX_DEPTH and not _skipped(entry.name):

@@ -48,3 +48,11 @@ def test_counts_sizes_and_shapes_are_bounded() -> None:
         RunRequest({"main.py": ""}, "other.py")
     with pytest.raises(InvalidRequestError, match="at least one file"):
         RunRequest({}, "main.py")
+
+
+@pytest.mark.parametrize("name", ["examples", "examples/data.csv", "examples/more/x.py"])
+def test_the_example_datasets_folder_is_reserved(name: str) -> None:
+    with pytest.raises(InvalidRequestError, match="read-only example datasets"):
+        RunRequest({name: "", "main.py": ""}, "main.py")
+    # Only the top level is the mount point: a folder of that name deeper down is anyone's.
+    RunRequest({"lessons/examples/x.py": "", "main.py": ""}, "main.py")
