@@ -429,6 +429,8 @@ export class CollabSession {
 
   private applyLocal(op: Operation): void {
     this.localText = apply(this.localText, op);
+    // Our selection moves with our own edits too (it is sent again after a rejoin).
+    if (this.selection !== null) this.selection = transformSelection(this.selection, op);
     this.client.applyClient(op);
   }
 
