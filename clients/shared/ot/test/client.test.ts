@@ -42,8 +42,9 @@ function ourClient(revision: number, onSend: (revision: number, op: Operation) =
 function theirClient(revision: number) {
   const log: Log = { sent: [], applied: [] };
   const client = new ot.Client(revision);
-  client.sendOperation = (r: number, op: { toJSON(): Operation }) => log.sent.push([r, op.toJSON()]);
-  client.applyOperation = (op: { toJSON(): Operation }) => log.applied.push(op.toJSON());
+  type OtOp = { toJSON(): Operation };
+  client.sendOperation = (r: number, op: OtOp) => log.sent.push([r, op.toJSON()]);
+  client.applyOperation = (op: OtOp) => log.applied.push(op.toJSON());
   return { client, log };
 }
 
@@ -125,7 +126,9 @@ function simulate(seed: number): void {
     const sent = toServer.shift();
     if (sent === undefined) return;
     let op = json(sent.op);
-    for (const other of history.slice(sent.revision)) op = ot.TextOperation.transform(op, json(other))[0];
+    for (const other of history.slice(sent.revision)) {
+      op = ot.TextOperation.transform(op, json(other))[0];
+    }
     history.push(op.toJSON());
     texts.push(op.apply(serverText()));
     toClient.push({ kind: "ack" });
@@ -199,7 +202,10 @@ test("Synchronized: an edit is sent at once, a remote op applied as it is", () =
 test("AwaitingConfirm: a remote op is moved past ours, and ours past it", () => {
   // "abc": we typed "X" at the start; someone else appended "Y".
   const applied: Operation[] = [];
-  const client = new Client(0, { sendOperation: () => {}, applyOperation: (op) => applied.push(op) });
+  const client = new Client(0, {
+    sendOperation: () => {},
+    applyOperation: (op) => applied.push(op),
+  });
   client.applyClient(["X", 3]);
   client.applyServer([3, "Y"]);
   assert.deepEqual(applied, [[4, "Y"]], "their Y lands after our X");
@@ -214,7 +220,7 @@ test("AwaitingConfirm: a remote op is moved past ours, and ours past it", () => 
   assert.equal(client.revision, 2);
 });
 
-test("AwaitingWithBuffer: later edits wait, composed, and go on the ack at the new revision", () => {
+test("AwaitingWithBuffer: later edits wait, composed, and go with the ack's revision", () => {
   const sent: [number, Operation][] = [];
   const applied: Operation[] = [];
   const client = new Client(5, {

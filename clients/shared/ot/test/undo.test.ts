@@ -41,8 +41,8 @@ const json = (op: Operation): OtOp => ot.TextOperation.fromJSON(op);
 
 /** Our stacks, private to the class, read as ot.js's are. */
 function stacks(m: UndoManager) {
-  const { undoStack, redoStack } = m as unknown as { undoStack: Operation[]; redoStack: Operation[] };
-  return { undo: undoStack, redo: redoStack };
+  const s = m as unknown as { undoStack: Operation[]; redoStack: Operation[] };
+  return { undo: s.undoStack, redo: s.redoStack };
 }
 
 function differential(seed: number): void {
@@ -53,7 +53,7 @@ function differential(seed: number): void {
   let text = randomText(rng);
   const trace: string[] = [];
 
-  /** undo or redo on both; the op performed must be the same, and add() must go to the other stack. */
+  /** Undo or redo on both: the same op performed; its inverse goes to the other stack. */
   const perform = (which: "undo" | "redo") => {
     const compose = rng() < 0.5; // ignored while undoing or redoing, by both
     let performed: Operation | null = null;
@@ -104,7 +104,10 @@ function differential(seed: number): void {
     const where = `seed ${seed}, maxItems ${maxItems}: ${trace.join(" ")}`;
     assert.deepEqual(
       stacks(ours),
-      { undo: theirs.undoStack.map((o) => o.toJSON()), redo: theirs.redoStack.map((o) => o.toJSON()) },
+      {
+        undo: theirs.undoStack.map((o) => o.toJSON()),
+        redo: theirs.redoStack.map((o) => o.toJSON()),
+      },
       where,
     );
     assert.ok(stacks(ours).undo.length <= (maxItems || 50), where);
@@ -207,7 +210,7 @@ test("two users: with maxItems 3, only my last 3 steps undo", () => {
   assert.equal(u.undoAll(), "·····one two ");
 });
 
-/** I type only capitals, 🙂 and 🎉, which random.ts never makes; after undo all, none is left. */
+/** I type only capitals, 🙂 and 🎉 (random.ts never does); after undo all, none is left. */
 function insertOnlyProperty(seed: number): void {
   const rng: Rng = prng(seed);
   const u = new TwoUsers(randomText(rng).replace(/[A-Z]/g, ""), 1000);
