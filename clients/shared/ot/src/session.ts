@@ -207,7 +207,13 @@ export class CollabSession {
   }
 
   leave(): void {
-    if (this.ready) this.connection.notify("playground/collab/leave", this.where());
+    if (this.ready) {
+      // A request (docs/protocol.md); nothing waits for its answer, and a failure is harmless:
+      // a closed connection leaves the file anyway.
+      this.connection.request("playground/collab/leave", this.where()).catch((error: unknown) => {
+        this.log(`leave: ${describeError(error)}`);
+      });
+    }
     this.ready = false;
     this.epoch++;
   }
