@@ -1,0 +1,196 @@
+/**
+ * The editor panel: one Monaco editor with a tab per open file (dark theme by default, a light
+ * one, minimap). Ctrl/Cmd+Enter asks for a run, Ctrl/Cmd+S for nothing but the reassurance that
+ * everything is saved (edits are durable once the server acknowledges them).
+ */
+
+import type { Connection } from "../connection/connection";
+import { describeError } from "../connection/rpc";
+import type { SharedFile, Workspace } from "../editor/documents";
+import { monaco } from "../editor/monaco";
+import { h } from "../dom";
+import type { Page, Theme } from "../page";
+
+const MONACO_THEME: Record<Theme, string> = { dark: "vs-dark", light: "vs" };
+
+interface Tab {
+  readonly path: string;
+  readonly element: HTMLElement;
+  viewState: monaco.editor.ICodeEditorViewState | null;
+}
+
+export function mountEditor(root: HTMLElement, page: Page, connection: Connection, workspace: Workspace): void {
+  const tabBar = h("div", { className: "tabs", role: "tablist", "data-testid": "tabs" });
+  const error = h("div", { className: "panel-error", "data-testid": "editor-error", hidden: true });
+  const empty = h("div", { className: "editor-empty", "data-testid": "editor-empty" }, "Open a file from the list on the left.");
+  const host = h("div", { className: "editor-host", "data-testid": "editor" });
+  root.append(tabBar, error, host, empty);
+
+  const editor = monaco.editor.create(host, {
+    model: null,
+    theme: MONACO_THEME[page.theme],
+    automaticLayout: true,
+    minimap: { enabled: true },
+    fontSize: 14,
+    fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', monospace",
+    tabSize: 4,
+    insertSpaces: true,
+    scrollBeyondLastLine: false,
+    wordBasedSuggestions: "off",
+    quickSuggestions: { other: true, comments: false, strings: true },
+    suggestOnTriggerCharacters: true,
+    fixedOverflowWidgets: true,
+    renderWhitespace: "selection",
+    "semanticHighlighting.enabled": false,
+  });
+
+  const tabs = new Map<string, Tab>();
+  let active: string | null = null;
+  let opening = 0;
+
+  const storageKey = () => `playground-tabs:${workspace.playground}`;
+  const remember = () => {
+    try {
+      sessionStorage.setItem(storageKey(), JSON.stringify({ open: [...tabs.keys()], active }));
+    } catch {
+      // private mode: tabs are not restored
+    }
+  };
+
+  const showError = (message: string | null) => {
+    error.hidden = message === null;
+    error.textContent = message ?? "";
+  };
+
+  const activate = (path: string | null) => {
+    const previous = active === null ? undefined : tabs.get(active);
+    if (previous !== undefined) previous.viewState = editor.saveViewState();
+    active = path;
+    for (const tab of tabs.values()) {
+      const selected = tab.path === path;
+      tab.element.classList.toggle("active", selected);
+      tab.element.setAttribute("aria-selected", String(selected));
+    }
+    const file = path === null ? undefined : workspace.get(path);
+    empty.hidden = file !== undefined;
+    host.hidden = file === undefined;
+    if (file === undefined) {
+      editor.setModel(null);
+    } else {
+      editor.setModel(file.textModel);
+      editor.updateOptions({ readOnly: !file.canEdit, readOnlyMessage: { value: "This playground is view-only for you." } });
+      const state = tabs.get(file.path)?.viewState;
+      if (state) editor.restoreViewState(state);
+      editor.focus();
+    }
+    remember();
+    page.post({ kind: "active", path });
+  };
+
+  const addTab = (file: SharedFile) => {
+    if (tabs.has(file.path)) return;
+    const close = h("button", {
+      type: "button",
+      className: "tab-close",
+      title: `Close ${file.path}`,
+      "aria-label": `Close ${file.path}`,
+      "data-testid": "tab-close",
+      onclick: (event: Event) => {
+        event.stopPropagation();
+        closeTab(file.path);
+      },
+    }, "×");
+    const element = h("div", {
+      className: "tab",
+      role: "tab",
+      title: file.path,
+      "data-testid": "tab",
+      "data-path": file.path,
+      onclick: () => activate(file.path),
+    }, h("span", { className: "tab-name" }, file.path), close);
+    tabs.set(file.path, { path: file.path, element, viewState: null });
+    tabBar.append(element);
+  };
+
+  const closeTab = (path: string, leave = true) => {
+    const tab = tabs.get(path);
+    if (tab === undefined) return;
+    const order = [...tabs.keys()];
+    const index = order.indexOf(path);
+    tab.element.remove();
+    tabs.delete(path);
+    if (leave) workspace.close(path);
+    if (active === path) activate(order[index + 1] ?? order[index - 1] ?? null);
+    else remember();
+  };
+
+  const open = async (path: string) => {
+    const ticket = ++opening;
+    try {
+      const file = await workspace.open(path);
+      showError(null);
+      addTab(file);
+      if (ticket === opening) activate(path);
+      else remember();
+    } catch (err) {
+      showError(`Could not open ${path}: ${describeError(err)}`);
+    }
+  };
+
+  editor.onDidChangeCursorSelection(() => {
+    const path = active;
+    const selections = editor.getSelections();
+    if (path !== null && selections !== null) workspace.get(path)?.setSelections(selections);
+  });
+
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => page.post({ kind: "run" }));
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => page.post({ kind: "save" }));
+
+  page.on((event) => {
+    switch (event.kind) {
+      case "open":
+        void open(event.path);
+        break;
+      case "closed":
+        closeTab(event.path, true);
+        break;
+      case "renamed": {
+        const wasOpen = tabs.has(event.path);
+        const wasActive = active === event.path;
+        closeTab(event.path, true);
+        if (wasOpen || wasActive) void open(event.newPath);
+        break;
+      }
+      case "theme":
+        monaco.editor.setTheme(MONACO_THEME[event.theme]);
+        break;
+      default:
+        break;
+    }
+  });
+
+  workspace.onEvent((event) => {
+    if (event.kind === "problem") showError(`${event.path}: ${event.message}`);
+  });
+
+  connection.onReady(() => {
+    // Tabs whose file could not be opened while down get another try.
+    if (active !== null && workspace.get(active) === undefined) void open(active);
+  });
+
+  empty.hidden = false;
+  host.hidden = true;
+}
+
+/** The tabs the page had open in this playground before a reload, if any. */
+export function rememberedTabs(playground: string): { open: string[]; active: string | null } | null {
+  try {
+    const raw = sessionStorage.getItem(`playground-tabs:${playground}`);
+    if (raw === null) return null;
+    const value = JSON.parse(raw) as { open?: unknown; active?: unknown };
+    const open = Array.isArray(value.open) ? value.open.filter((p): p is string => typeof p === "string") : [];
+    return { open, active: typeof value.active === "string" ? value.active : null };
+  } catch {
+    return null;
+  }
+}
