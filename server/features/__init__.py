@@ -20,6 +20,7 @@ def register_all(server: PlaygroundServer) -> None:
         signature,
         symbols,
         sync,
+        templates,
     )
 
     for module in (
@@ -33,6 +34,7 @@ def register_all(server: PlaygroundServer) -> None:
         code_actions,
         formatting,
         run,
+        templates,
     ):
         module.register(server)
     from lionagi_playground.server.collab import handlers

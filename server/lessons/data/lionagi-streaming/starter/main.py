@@ -1,0 +1,15 @@
+import asyncio
+
+from lionagi import iModel
+
+
+async def main():
+    model = iModel(provider="openai", model="gpt-4.1-mini")
+    messages = [{"role": "user", "content": "Tell me a story about a lion"}]
+    # 1-2. Stream the reply with `async for chunk in model.stream(messages=messages)`,
+    #      printing each text chunk as "chunk: ...".
+
+    # 3. Print the whole reply as "story: ...".
+
+
+asyncio.run(main())

@@ -1,0 +1,19 @@
+import asyncio
+
+from lionagi import Branch
+from pydantic import BaseModel
+
+
+class Recipe(BaseModel):
+    name: str
+    # 1. Add `minutes` (a whole number) and `ingredients` (a list of texts).
+
+
+async def main():
+    branch = Branch(system="You are a cook who answers in structured data.")
+    # 2. Ask for a pancake recipe with operate(instruction=..., response_format=Recipe).
+
+    # 3. Print "is a Recipe: ...", "name: ...", "minutes: ..." and "ingredients: N".
+
+
+asyncio.run(main())
