@@ -87,7 +87,7 @@ function start(): void {
   const inviteSlot = mountHeader(element("header"), page, connection, () => workspace);
   mountPeople(element("people"), inviteSlot, page, connection, () => workspace);
   mountFiles(element("files"), page, connection);
-  mountRun(element("run"), page, connection);
+  mountRun(element("run"), page, connection, () => workspace?.whenSaved(5000) ?? Promise.resolve(true));
   mountLessons(element("lessons"), page, connection, serverLessons(connection));
   mountSidebarTabs();
   const editorRoot = element("editor");

@@ -337,6 +337,25 @@ export class Workspace {
     return [...this.files.values()].some((f) => f.pending);
   }
 
+  /**
+   * Resolves once every local edit is acknowledged (true), or after `timeoutMs` (false): a shared
+   * run takes the files as the server has them, so Run waits for what was just typed.
+   */
+  whenSaved(timeoutMs: number): Promise<boolean> {
+    if (!this.pending()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = window.setTimeout(() => finish(false), timeoutMs);
+      const subscription = this.onEvent((event) => {
+        if (event.kind === "saved" && !this.pending()) finish(true);
+      });
+      const finish = (saved: boolean) => {
+        window.clearTimeout(timer);
+        subscription.dispose();
+        resolve(saved);
+      };
+    });
+  }
+
   private async join(path: string): Promise<SharedFile> {
     const rpc = this.connection.current;
     if (rpc === null) throw new Error("not connected to the server; retrying");

@@ -104,7 +104,8 @@ export function mountPeople(
   const render = () => {
     const people = new Map<string, { who: FileParticipant; files: Set<string> }>();
     for (const p of workspace()?.participants() ?? []) {
-      const key = `${p.name}\u0000${p.colour ?? ""}`;
+      // One person joins each file with its own clientId (and colour): one row per name and role.
+      const key = `${p.name}\u0000${p.role ?? ""}`;
       const entry = people.get(key) ?? { who: p, files: new Set<string>() };
       entry.files.add(p.path);
       people.set(key, entry);

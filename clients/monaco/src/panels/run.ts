@@ -50,7 +50,11 @@ function meter(label: string, testid: string): { root: HTMLElement; bar: HTMLEle
   return { root, bar, text };
 }
 
-export function mountRun(root: HTMLElement, page: Page, connection: Connection): void {
+/**
+ * `beforeRun` resolves once the edits made so far are on the server (false if they could not be
+ * sent in time: the run then takes what the server has).
+ */
+export function mountRun(root: HTMLElement, page: Page, connection: Connection, beforeRun: () => Promise<boolean>): void {
   const runButton = h("button", { type: "button", className: "primary", "data-testid": "run", title: "Run (Ctrl/Cmd+Enter)" }, "▶ Run");
   const stopButton = h("button", { type: "button", "data-testid": "stop", title: "Stop", disabled: true }, "■ Stop");
   const clearButton = h("button", { type: "button", className: "ghost", "data-testid": "console-clear", title: "Clear the console" }, "Clear");
@@ -62,7 +66,7 @@ export function mountRun(root: HTMLElement, page: Page, connection: Connection):
   const usage = h("span", { className: "run-usage", "data-testid": "run-usage" });
   const toolbar = h("div", { className: "run-toolbar" },
     runButton, stopButton, status, queue, memory.root, cpu.root, warnings, h("span", { className: "spacer" }), usage, clearButton);
-  const screen = h("div", { className: "terminal" });
+  const screen = h("div", { className: "console-screen" });
   const images = h("div", { className: "display-strip", "data-testid": "display", hidden: true });
   const stdin = h("input", {
     type: "text",
@@ -148,6 +152,7 @@ export function mountRun(root: HTMLElement, page: Page, connection: Connection):
     refreshControls();
     setStatus("starting", "Starting…");
     try {
+      if (!(await beforeRun())) terminal.note("Some edits are not on the server yet; running what it has.", "yellow");
       const started = await connection.api.run(view.playground, entry);
       begin({ runId: started.runId, own: true, entry, limits: started.limits, ended: false }, "");
     } catch (error) {
