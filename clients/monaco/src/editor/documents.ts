@@ -133,9 +133,11 @@ export class SharedFile {
     await this.session.reconnect(connection);
   }
 
-  close(): void {
+  /** Leaves the file; `gone` when it was deleted or renamed (there is nothing left to leave). */
+  close(gone = false): void {
     window.clearTimeout(this.cursorTimer);
-    this.session.leave();
+    if (gone) this.session.connectionLost();
+    else this.session.leave();
     this.model?.dispose();
     this.model = null;
   }
@@ -310,7 +312,7 @@ export class Workspace {
     return opening;
   }
 
-  close(path: string): void {
+  close(path: string, gone = false): void {
     const file = this.files.get(path);
     if (file === undefined) return;
     this.files.delete(path);
@@ -320,7 +322,7 @@ export class Workspace {
     } catch {
       // never opened: nothing to close
     }
-    file.close();
+    file.close(gone);
     this.fire({ kind: "presence" });
   }
 

@@ -112,14 +112,15 @@ export function mountEditor(root: HTMLElement, page: Page, connection: Connectio
     tabBar.append(element);
   };
 
-  const closeTab = (path: string, leave = true) => {
+  /** `gone`: the file was deleted or renamed on the server. */
+  const closeTab = (path: string, gone = false) => {
     const tab = tabs.get(path);
     if (tab === undefined) return;
     const order = [...tabs.keys()];
     const index = order.indexOf(path);
     tab.element.remove();
     tabs.delete(path);
-    if (leave) workspace.close(path);
+    workspace.close(path, gone);
     if (active === path) activate(order[index + 1] ?? order[index - 1] ?? null);
     else remember();
   };
@@ -145,6 +146,10 @@ export function mountEditor(root: HTMLElement, page: Page, connection: Connectio
 
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => page.post({ kind: "run" }));
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => page.post({ kind: "save" }));
+  // Format Document is Shift+Alt+F everywhere (Monaco binds Ctrl+Shift+I on Linux, as VS Code).
+  editor.addCommand(monaco.KeyMod.Shift | monaco.KeyMod.Alt | monaco.KeyCode.KeyF, () => {
+    void editor.getAction("editor.action.formatDocument")?.run();
+  });
 
   page.on((event) => {
     switch (event.kind) {
