@@ -9,7 +9,8 @@ and computed each time. Documentation and signatures wait for
 
 Inside a call to lionagi, keyword arguments come from the lionagi knowledge
 (the real signature, read from the installed lionagi): jedi reads pydantic
-models such as `Branch` as dataclasses and offers their fields instead.
+models such as `Branch` as dataclasses and offers their fields instead. Where
+a statement may start, the lionagi snippets come along (`snippet_completion`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from lionagi_playground.server.documents import Snapshot, cursor
-from lionagi_playground.server.features import lionagi_completion, word_completion
+from lionagi_playground.server.features import (
+    lionagi_completion,
+    snippet_completion,
+    word_completion,
+)
 from lionagi_playground.server.knowledge import Knowledge
 
 if TYPE_CHECKING:
@@ -156,6 +161,11 @@ def register(server: PlaygroundServer) -> None:
         special = lionagi_completion.string_items(at.snap.lines, at.line, at.column, knowledge)
         if special is not None:
             return types.CompletionList(is_incomplete=False, items=special)
+        snippets = (
+            snippet_completion.snippet_items(at.snap.lines, at.snap.text, at.line, at.column)
+            if snippet_completion.supports_snippets(ls.client_capabilities)
+            else []
+        )
         if len(resolvables) > MAX_RESOLVE_CACHE:
             resolvables.clear()
         work = ls.shared.jedi.run(
@@ -168,9 +178,9 @@ def register(server: PlaygroundServer) -> None:
             quick = await _within_budget(path, asyncio.ensure_future(work))
             if quick is None:
                 words = word_completion.word_items(at.snap.lines, at.line, at.column)
-                return types.CompletionList(is_incomplete=True, items=words)
+                return types.CompletionList(is_incomplete=True, items=words + snippets)
             items = quick
-        return types.CompletionList(is_incomplete=False, items=items)
+        return types.CompletionList(is_incomplete=False, items=items + snippets)
 
     async def _within_budget(
         path: str, work: asyncio.Future[list[types.CompletionItem]]
