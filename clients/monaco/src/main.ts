@@ -63,16 +63,18 @@ function playgroundInHash(): string | null {
   return match?.[1] === undefined ? null : decodeURIComponent(match[1]);
 }
 
-function mountSidebarTabs(): void {
+function mountSidebarTabs(page: Page): void {
   const tabs = document.querySelectorAll<HTMLButtonElement>("[data-sidebar]");
-  for (const tab of tabs) {
-    tab.addEventListener("click", () => {
-      for (const other of tabs) other.setAttribute("aria-selected", String(other === tab));
-      for (const panel of document.querySelectorAll<HTMLElement>("[data-sidebar-panel]")) {
-        panel.hidden = panel.dataset.sidebarPanel !== tab.dataset.sidebar;
-      }
-    });
-  }
+  const show = (name: string) => {
+    for (const tab of tabs) tab.setAttribute("aria-selected", String(tab.dataset.sidebar === name));
+    for (const panel of document.querySelectorAll<HTMLElement>("[data-sidebar-panel]")) {
+      panel.hidden = panel.dataset.sidebarPanel !== name;
+    }
+  };
+  for (const tab of tabs) tab.addEventListener("click", () => show(tab.dataset.sidebar ?? "files"));
+  page.on((event) => {
+    if (event.kind === "sidebar") show(event.panel);
+  });
 }
 
 function start(): void {
@@ -88,8 +90,15 @@ function start(): void {
   mountPeople(element("people"), inviteSlot, page, connection, () => workspace);
   mountFiles(element("files"), page, connection);
   mountRun(element("run"), page, connection, () => workspace?.whenSaved(5000) ?? Promise.resolve(true));
-  mountLessons(element("lessons"), page, connection, serverLessons(connection));
-  mountSidebarTabs();
+  mountLessons(element("lessons"), page, connection, serverLessons(connection), async () => {
+    const texts: Record<string, string> = {};
+    for (const path of page.files) {
+      const file = await workspace?.open(path);
+      if (file !== undefined) texts[path] = file.session.text;
+    }
+    return texts;
+  });
+  mountSidebarTabs(page);
   const editorRoot = element("editor");
   const startError = (message: string) => {
     editorRoot.replaceChildren();

@@ -24,7 +24,9 @@ export type PageEvent =
   | { readonly kind: "run" }
   | { readonly kind: "stop" }
   | { readonly kind: "save" }
-  | { readonly kind: "theme"; readonly theme: Theme };
+  | { readonly kind: "theme"; readonly theme: Theme }
+  /** A panel has something to show in the sidebar (a lesson's details). */
+  | { readonly kind: "sidebar"; readonly panel: "files" | "lessons" };
 
 export type Theme = "dark" | "light";
 

@@ -149,6 +149,14 @@ export class PlaygroundApi {
     return this.rpc.request("playground/run", { playground, entry }) as Promise<RunStarted>;
   }
 
+  /**
+   * A private run of exactly these files (a lesson's check: the learner's files and the check's
+   * own); stdin is given whole, so the program never waits for typing.
+   */
+  runFiles(files: Record<string, string>, entry: string, stdin: string): Promise<RunStarted> {
+    return this.rpc.request("playground/run", { files, entry, stdin }) as Promise<RunStarted>;
+  }
+
   async stdin(runId: string, text: string, eof = false): Promise<void> {
     await this.rpc.request("playground/stdin", eof ? { runId, text, eof } : { runId, text });
   }

@@ -1,126 +1,185 @@
 /**
- * The lessons panel: lessons by language, category and difficulty; opening one makes a playground
- * of its files; its hints are revealed one at a time; Check asks the server whether the program
- * does what the lesson wants.
+ * The lessons panel: the server's lessons by language, category and difficulty; Start makes a
+ * playground of a lesson's files; its hints come one at a time; Check runs the learner's files
+ * with the lesson's check (its entry, stdin and extra files) and asks the server for the verdict
+ * (docs/protocol.md, "Lessons and templates").
  *
- * The server side (`playground/templates`, `playground/templates/check`) is being built beside
- * this page; everything it answers goes through `LessonSource`, which reads it tolerantly and
- * says "not available" when the method is missing, so the rest of the page never depends on it.
+ * Everything the server answers goes through `LessonSource`, read tolerantly; a server without
+ * `playground/templates` makes the panel say "no lessons" and nothing else changes.
  */
 
 import type { Connection } from "../connection/connection";
+import type { RunExit } from "../connection/playground";
 import { METHOD_NOT_FOUND, RpcError, describeError } from "../connection/rpc";
 import { fill, h } from "../dom";
 import type { Page } from "../page";
+import { prose, proseInline } from "./prose";
 
-export interface Lesson {
+export interface LessonSummary {
   readonly id: string;
   readonly title: string;
   readonly language: string;
   readonly category: string;
   readonly difficulty: string;
-  readonly description: string;
-  readonly hints: readonly string[];
-  readonly files: Readonly<Record<string, string>>;
-  readonly entry: string;
+  readonly summary: string;
+  readonly hints: number;
 }
 
-export interface CheckResult {
+export interface LessonCheck {
+  readonly entry: string;
+  readonly stdin: string;
+  readonly files: Readonly<Record<string, string>>;
+  readonly displays: boolean;
+}
+
+export interface LessonDetail extends LessonSummary {
+  readonly description: string;
+  readonly entry: string;
+  readonly files: Readonly<Record<string, string>>;
+  readonly check: LessonCheck;
+}
+
+export interface RunResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number | null;
+  readonly displays: readonly string[];
+}
+
+export interface Verdict {
   readonly passed: boolean;
   readonly message: string;
   readonly expected?: string;
   readonly actual?: string;
 }
 
-/** The lessons as the server offers them; null when this server has none to offer. */
+/** The lessons as the server offers them; `list` answers null when it offers none. */
 export interface LessonSource {
-  list(): Promise<Lesson[] | null>;
-  check(lesson: Lesson, playground: string): Promise<CheckResult>;
+  list(): Promise<LessonSummary[] | null>;
+  get(id: string): Promise<LessonDetail>;
+  hint(id: string, index: number): Promise<string>;
+  solution(id: string): Promise<Record<string, string>>;
+  check(id: string, result: RunResult): Promise<Verdict>;
 }
+
+type Raw = Record<string, unknown>;
 
 function str(value: unknown, fallback = ""): string {
   return typeof value === "string" ? value : typeof value === "number" ? String(value) : fallback;
 }
 
-function parseLesson(raw: unknown): Lesson | null {
-  if (typeof raw !== "object" || raw === null) return null;
-  const r = raw as Record<string, unknown>;
-  const id = str(r.id ?? r.name ?? r.slug);
+function record(value: unknown): Raw {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Raw) : {};
+}
+
+function textFiles(value: unknown): Record<string, string> {
+  return Object.fromEntries(Object.entries(record(value)).map(([k, v]) => [k, str(v)]));
+}
+
+function parseSummary(raw: unknown): LessonSummary | null {
+  const r = record(raw);
+  const id = str(r.id);
   if (id === "") return null;
-  let files: Record<string, string> = {};
-  if (Array.isArray(r.files)) {
-    for (const f of r.files as unknown[]) {
-      const file = f as Record<string, unknown> | null;
-      if (file && typeof file.path === "string") files[file.path] = str(file.text ?? file.content);
-    }
-  } else if (typeof r.files === "object" && r.files !== null) {
-    files = Object.fromEntries(Object.entries(r.files as Record<string, unknown>).map(([k, v]) => [k, str(v)]));
-  }
-  const entry = str(r.entry, Object.keys(files)[0] ?? "main.py");
   return {
     id,
     title: str(r.title, id),
     language: str(r.language, "python"),
-    category: str(r.category, "General"),
-    difficulty: str(r.difficulty, ""),
-    description: str(r.description ?? r.summary ?? r.instructions),
-    hints: Array.isArray(r.hints) ? (r.hints as unknown[]).map((x) => str(x)).filter((x) => x !== "") : [],
-    files,
-    entry,
+    category: str(r.category, "other"),
+    difficulty: str(r.difficulty),
+    summary: str(r.summary),
+    hints: typeof r.hints === "number" ? r.hints : Array.isArray(r.hints) ? r.hints.length : 0,
   };
-}
-
-function parseCheck(raw: unknown): CheckResult {
-  const r = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
-  const passed = r.passed === true || r.ok === true || r.status === "passed";
-  const result: { passed: boolean; message: string; expected?: string; actual?: string } = {
-    passed,
-    message: str(r.message ?? r.summary, passed ? "Passed." : "Not yet."),
-  };
-  if (r.expected !== undefined) result.expected = str(r.expected);
-  const actual = r.actual ?? r.got ?? r.output;
-  if (actual !== undefined) result.actual = str(actual);
-  return result;
 }
 
 export function serverLessons(connection: Connection): LessonSource {
+  const call = (method: string, params: object) => connection.api.call(method, params);
   return {
     async list() {
       try {
-        const answer = await connection.api.call("playground/templates", {});
-        const items = Array.isArray(answer)
-          ? answer
-          : ((answer as Record<string, unknown> | null)?.templates ?? (answer as Record<string, unknown> | null)?.lessons);
-        return Array.isArray(items) ? items.map(parseLesson).filter((l): l is Lesson => l !== null) : [];
+        const answer = await call("playground/templates", {});
+        const items = Array.isArray(answer) ? answer : record(answer).templates;
+        return Array.isArray(items) ? items.map(parseSummary).filter((l): l is LessonSummary => l !== null) : [];
       } catch (error) {
         if (error instanceof RpcError && error.code === METHOD_NOT_FOUND) return null;
         throw error;
       }
     },
-    async check(lesson, playground) {
-      return parseCheck(await connection.api.call("playground/templates/check", { id: lesson.id, playground }));
+    async get(id) {
+      const r = record(await call("playground/templates/get", { id }));
+      const summary = parseSummary(r) ?? { id, title: id, language: "python", category: "other", difficulty: "", summary: "", hints: 0 };
+      const files = textFiles(r.files);
+      const entry = str(r.entry, Object.keys(files)[0] ?? "main.py");
+      const check = record(r.check);
+      return {
+        ...summary,
+        description: str(r.description),
+        entry,
+        files,
+        check: {
+          entry: str(check.entry, entry),
+          stdin: str(check.stdin),
+          files: textFiles(check.files),
+          displays: Array.isArray(check.displays) && check.displays.length > 0,
+        },
+      };
+    },
+    async hint(id, index) {
+      return str(record(await call("playground/templates/hint", { id, index })).text);
+    },
+    async solution(id) {
+      return textFiles(record(await call("playground/templates/solution", { id })).files);
+    },
+    async check(id, result) {
+      const r = record(
+        await call("playground/templates/check", {
+          id,
+          stdout: result.stdout,
+          stderr: result.stderr,
+          exitCode: result.exitCode,
+          displays: [...result.displays],
+        }),
+      );
+      const verdict: { passed: boolean; message: string; expected?: string; actual?: string } = {
+        passed: r.passed === true,
+        message: str(r.message, r.passed === true ? "Passed." : "Not yet."),
+      };
+      if (r.expected !== undefined && r.expected !== null) verdict.expected = str(r.expected);
+      if (r.actual !== undefined && r.actual !== null) verdict.actual = str(r.actual);
+      return verdict;
     },
   };
 }
 
 const LESSON_OF = "playground-lesson:";
 
-export function mountLessons(root: HTMLElement, page: Page, connection: Connection, source: LessonSource): void {
+/**
+ * `filesText` gives the playground's files as the server has them now (the learner's work); the
+ * check runs them privately with the lesson's check files added.
+ */
+export function mountLessons(
+  root: HTMLElement,
+  page: Page,
+  connection: Connection,
+  source: LessonSource,
+  filesText: () => Promise<Record<string, string>>,
+): void {
   const filter = h("select", { "data-testid": "lesson-language", "aria-label": "Language" });
   const list = h("div", { className: "lesson-list", "data-testid": "lessons" });
   const detail = h("div", { className: "lesson-detail", "data-testid": "lesson-detail", hidden: true });
-  const error = h("div", { className: "panel-error", "data-testid": "lessons-error", hidden: true });
+  const error = h("div", { className: "panel-error", "data-testid": "lessons-error", role: "alert", hidden: true });
   root.append(h("div", { className: "panel-title" }, h("span", {}, "Lessons"), filter), error, detail, list);
 
-  let lessons: Lesson[] = [];
+  let lessons: LessonSummary[] = [];
   let loaded = false;
+  let shownFor: string | null = null;
 
   const showError = (message: string | null) => {
     error.hidden = message === null;
     error.textContent = message ?? "";
   };
 
-  const currentLesson = (): Lesson | undefined => {
+  /** The lesson this playground was started from: remembered by this browser, or by its title. */
+  const currentLesson = (): LessonSummary | undefined => {
     const view = page.view;
     if (view === null) return undefined;
     let id: string | null = null;
@@ -129,63 +188,124 @@ export function mountLessons(root: HTMLElement, page: Page, connection: Connecti
     } catch {
       id = null;
     }
-    return lessons.find((l) => l.id === id);
+    return lessons.find((l) => l.id === id) ?? lessons.find((l) => l.title === view.title);
   };
 
-  const start = async (lesson: Lesson) => {
+  const start = async (lesson: LessonSummary, button: HTMLButtonElement) => {
+    button.disabled = true;
     try {
-      const made = await connection.api.create(lesson.title, { ...lesson.files });
+      const full = await source.get(lesson.id);
+      const made = await connection.api.create(full.title, { ...full.files });
       try {
         localStorage.setItem(LESSON_OF + made.playground, lesson.id);
       } catch {
-        // the lesson panel will not know which lesson this is after a reload
+        // found again by its title
       }
       location.hash = `p=${encodeURIComponent(made.playground)}`;
       location.reload();
     } catch (err) {
-      showError(`Could not open the lesson: ${describeError(err)}`);
+      showError(`Could not start the lesson: ${describeError(err)}`);
+      button.disabled = false;
     }
   };
 
-  const renderDetail = () => {
-    const lesson = currentLesson();
-    detail.hidden = lesson === undefined;
-    if (lesson === undefined) return;
+  /** Runs the learner's files with the lesson's check; collects what the run printed. */
+  const runCheck = async (lesson: LessonDetail): Promise<RunResult> => {
+    const files = { ...(await filesText()), ...lesson.check.files };
+    const started = await connection.api.runFiles(files, lesson.check.entry, lesson.check.stdin);
+    return new Promise((resolve, reject) => {
+      let stdout = "";
+      let stderr = "";
+      const displays: string[] = [];
+      const subscriptions = [
+        connection.on("playground/output", (p) => {
+          if (p.runId !== started.runId) return;
+          if (p.stream === "stderr") stderr += p.text;
+          else stdout += p.text;
+        }),
+        connection.on("playground/display", (p) => {
+          if (p.runId === started.runId) displays.push(p.mime);
+        }),
+        connection.on("playground/exit", (p: RunExit) => {
+          if (p.runId !== started.runId) return;
+          done();
+          if (p.status === "cancelled") reject(new Error("the check's run was stopped (another run started?)"));
+          else resolve({ stdout, stderr, exitCode: p.exitCode, displays });
+        }),
+        connection.onLost(() => {
+          done();
+          reject(new Error("the connection dropped during the check"));
+        }),
+      ];
+      const done = () => subscriptions.forEach((s) => s.dispose());
+    });
+  };
+
+  const renderDetail = async () => {
+    const summary = currentLesson();
+    if (summary === undefined) {
+      detail.hidden = true;
+      shownFor = null;
+      return;
+    }
+    if (shownFor === summary.id) return;
+    shownFor = summary.id;
+    let lesson: LessonDetail;
+    try {
+      lesson = await source.get(summary.id);
+    } catch (err) {
+      showError(`Could not load the lesson: ${describeError(err)}`);
+      return;
+    }
     let shown = 0;
     const hints = h("ol", { className: "hints", "data-testid": "lesson-hints" });
     const hintButton = h("button", { type: "button", "data-testid": "lesson-hint" });
-    const result = h("div", { className: "lesson-result", "data-testid": "lesson-result", hidden: true });
+    const result = h("div", { className: "lesson-result", "data-testid": "lesson-result", "aria-live": "polite", hidden: true });
     const checkButton = h("button", { type: "button", className: "primary", "data-testid": "lesson-check" }, "Check");
+    const solution = h("details", { className: "lesson-solution", "data-testid": "lesson-solution" }, h("summary", {}, "Show a solution"));
     const renderHintButton = () => {
-      hintButton.hidden = shown >= lesson.hints.length;
-      hintButton.textContent = `Show a hint (${shown + 1} of ${lesson.hints.length})`;
+      hintButton.hidden = shown >= lesson.hints;
+      hintButton.textContent = `Show a hint (${shown + 1} of ${lesson.hints})`;
     };
-    hintButton.addEventListener("click", () => {
-      const hint = lesson.hints[shown];
-      if (hint === undefined) return;
-      hints.append(h("li", { "data-testid": "lesson-hint-text" }, hint));
-      shown++;
-      renderHintButton();
+    hintButton.addEventListener("click", async () => {
+      hintButton.disabled = true;
+      try {
+        hints.append(h("li", { "data-testid": "lesson-hint-text" }, ...proseInline(await source.hint(lesson.id, shown))));
+        shown++;
+        renderHintButton();
+      } catch (err) {
+        showError(`No hint: ${describeError(err)}`);
+      } finally {
+        hintButton.disabled = false;
+      }
+    });
+    solution.addEventListener("toggle", async () => {
+      if (!solution.open || solution.dataset.loaded) return;
+      solution.dataset.loaded = "1";
+      try {
+        const files = await source.solution(lesson.id);
+        solution.append(...Object.entries(files).flatMap(([path, text]) => [h("div", { className: "lesson-meta" }, path), h("pre", {}, text)]));
+      } catch (err) {
+        solution.append(h("p", {}, `No solution: ${describeError(err)}`));
+      }
     });
     checkButton.addEventListener("click", async () => {
-      const view = page.view;
-      if (view === null) return;
       checkButton.disabled = true;
       result.hidden = false;
       result.dataset.passed = "";
-      result.replaceChildren("Checking…");
+      fill(result, "Running your program with the lesson's check…");
       try {
-        const check = await source.check(lesson, view.playground);
-        result.dataset.passed = String(check.passed);
+        const verdict = await source.check(lesson.id, await runCheck(lesson));
+        result.dataset.passed = String(verdict.passed);
         fill(result,
-          h("strong", {}, check.passed ? "✓ Passed" : "✗ Not yet"),
-          h("p", {}, check.message),
-          check.expected !== undefined ? h("details", { open: !check.passed }, h("summary", {}, "Expected"), h("pre", {}, check.expected)) : null,
-          check.actual !== undefined ? h("details", { open: !check.passed }, h("summary", {}, "Your program printed"), h("pre", {}, check.actual)) : null,
+          h("strong", {}, verdict.passed ? "✓ Passed" : "✗ Not yet"),
+          h("p", {}, verdict.message),
+          verdict.expected !== undefined ? h("details", { open: !verdict.passed }, h("summary", {}, "Expected"), h("pre", {}, verdict.expected)) : null,
+          verdict.actual !== undefined ? h("details", { open: !verdict.passed }, h("summary", {}, "Your program"), h("pre", {}, verdict.actual)) : null,
         );
       } catch (err) {
         result.dataset.passed = "false";
-        result.replaceChildren(`Could not check: ${describeError(err)}`);
+        fill(result, `Could not check: ${describeError(err)}`);
       } finally {
         checkButton.disabled = false;
       }
@@ -193,33 +313,36 @@ export function mountLessons(root: HTMLElement, page: Page, connection: Connecti
     renderHintButton();
     fill(detail,
       h("h3", {}, lesson.title),
-      h("div", { className: "lesson-meta" }, `${lesson.language} · ${lesson.category}${lesson.difficulty ? ` · ${lesson.difficulty}` : ""}`),
-      lesson.description ? h("p", { className: "lesson-description" }, lesson.description) : null,
+      h("div", { className: "lesson-meta" }, [lesson.language, lesson.category, lesson.difficulty].filter(Boolean).join(" · ")),
+      prose(lesson.description || lesson.summary),
       hints,
       h("div", { className: "row" }, hintButton, checkButton),
       result,
+      solution,
     );
+    detail.hidden = false;
+    page.post({ kind: "sidebar", panel: "lessons" });
   };
 
   const renderList = () => {
     const language = filter.value;
     const shown = lessons.filter((l) => language === "" || l.language === language);
-    const byCategory = new Map<string, Lesson[]>();
+    const byCategory = new Map<string, LessonSummary[]>();
     for (const lesson of shown) byCategory.set(lesson.category, [...(byCategory.get(lesson.category) ?? []), lesson]);
     const owner = page.view?.owner ?? false;
-    list.replaceChildren(
+    fill(list,
       ...[...byCategory.entries()].map(([category, items]) =>
         h("section", { className: "lesson-category" },
           h("h4", {}, category),
-          ...items.map((lesson) =>
-            h("div", { className: "lesson", "data-testid": "lesson", "data-id": lesson.id },
+          ...items.map((lesson) => {
+            const startButton = owner ? h("button", { type: "button", "data-testid": "lesson-open" }, "Start") : null;
+            startButton?.addEventListener("click", () => void start(lesson, startButton));
+            return h("div", { className: "lesson", "data-testid": "lesson", "data-id": lesson.id, title: lesson.summary },
               h("div", { className: "lesson-title" }, lesson.title),
-              h("div", { className: "lesson-meta" }, `${lesson.language}${lesson.difficulty ? ` · ${lesson.difficulty}` : ""}`),
-              owner
-                ? h("button", { type: "button", "data-testid": "lesson-open", onclick: () => void start(lesson) }, "Start")
-                : null,
-            ),
-          ),
+              h("div", { className: "lesson-meta" }, [lesson.language, lesson.difficulty].filter(Boolean).join(" · ")),
+              startButton,
+            );
+          }),
         ),
       ),
     );
@@ -231,16 +354,16 @@ export function mountLessons(root: HTMLElement, page: Page, connection: Connecti
       const found = await source.list();
       loaded = true;
       if (found === null) {
-        list.replaceChildren(h("p", { className: "muted", "data-testid": "lessons-unavailable" }, "This server offers no lessons yet."));
+        fill(list, h("p", { className: "muted", "data-testid": "lessons-unavailable" }, "This server offers no lessons yet."));
         filter.hidden = true;
         return;
       }
       lessons = found;
       const languages = [...new Set(lessons.map((l) => l.language))].sort();
-      filter.replaceChildren(h("option", { value: "" }, "All languages"), ...languages.map((l) => h("option", { value: l }, l)));
+      fill(filter, h("option", { value: "" }, "All languages"), ...languages.map((l) => h("option", { value: l }, l)));
       showError(null);
       renderList();
-      renderDetail();
+      void renderDetail();
     } catch (err) {
       showError(`Lessons could not be loaded: ${describeError(err)}`);
     }
@@ -251,7 +374,7 @@ export function mountLessons(root: HTMLElement, page: Page, connection: Connecti
   page.on((event) => {
     if (event.kind === "playground") {
       renderList();
-      renderDetail();
+      void renderDetail();
     }
   });
   if (connection.current !== null) void load();
