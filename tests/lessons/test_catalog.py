@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from lionagi_playground.server.lessons import (
 from lionagi_playground.server.lessons.catalog import DATA_DIR, read_lesson
 
 CATALOG = load_catalog()
+REPO = Path(__file__).resolve().parents[2]
 
 
 def solution_text(lesson_id: str) -> str:
@@ -162,3 +164,24 @@ def test_bad_folder_names_and_empty_catalogs_are_refused(tmp_path: Path) -> None
         load_catalog(tmp_path / "First Chat" / "starter")
     with pytest.raises(LessonDataError, match="no lessons folder"):
         load_catalog(tmp_path / "missing")
+
+
+def test_every_lesson_file_ships_in_the_wheel() -> None:
+    """pyproject's package data must name every file of the lessons and the example datasets
+    (a file it misses works in the checkout and is absent once installed)."""
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())
+    package_data = config["tool"]["setuptools"]["package-data"]
+    shipped: set[Path] = set()
+    for package, folder in (
+        ("lionagi_playground.server.lessons", REPO / "server" / "lessons"),
+        ("lionagi_playground.sandbox", REPO / "sandbox"),
+    ):
+        for pattern in package_data[package]:
+            shipped |= {path for path in folder.glob(pattern) if path.is_file()}
+    wanted = {
+        path
+        for path in [*DATA_DIR.rglob("*"), *(REPO / "sandbox" / "examples").iterdir()]
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    wanted.add(REPO / "server" / "lessons" / "snippets.toml")
+    assert wanted - shipped == set()
