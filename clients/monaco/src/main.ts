@@ -84,6 +84,9 @@ function start(): void {
   void lsp.capabilities().then((capabilities) => registerProviders(connection, lsp, capabilities));
   let workspace: Workspace | null = null;
   let starting = false;
+  // Connect first: the handshake's round trips overlap with mounting the panels below (every
+  // listener is registered before this task ends, long before the first answer arrives).
+  connection.start();
 
   mountBanner(element("banner"), connection);
   const inviteSlot = mountHeader(element("header"), page, connection, () => workspace);
@@ -187,7 +190,6 @@ function start(): void {
   });
 
   page.post({ kind: "theme", theme: page.theme });
-  connection.start();
 }
 
 start();
