@@ -6,12 +6,18 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8765
 STAMP  := $(VENV)/.installed
 
-.PHONY: clients run test test-fast lint typecheck typecheck-runtime bench setup image install system-deps clean
+.PHONY: clients web browser run test test-fast lint typecheck typecheck-runtime bench setup image install system-deps clean
 
-run: setup
-	$(BIN)/lionagi-playground lsp --ws $(HOST):$(PORT)
+# The web page, built into server/web/dist (shipped in the wheel) when missing or older than
+# its sources: clients/monaco and the OT package it imports.
+WEB_INDEX   := server/web/dist/index.html
+WEB_SOURCES := $(shell find clients/monaco clients/shared/ot -path '*/node_modules' -prune -o \
+                 -path '*/dist' -prune -o -type f -print 2>/dev/null)
 
-test: setup image clients lint typecheck typecheck-runtime
+run: setup web
+	$(BIN)/lionagi-playground serve --host $(HOST) --port $(PORT)
+
+test: setup image clients web browser lint typecheck typecheck-runtime
 	$(BIN)/pytest -q
 
 test-fast: install
@@ -33,6 +39,17 @@ clients: install
 typecheck-runtime: setup
 	cd sandbox/runtime && $(abspath $(BIN))/mypy --python-executable \
 	  "$$($(abspath $(BIN))/python -c 'from lionagi_playground.runtime_env import default_runtime_dir as d; print(d() / "bin" / "python")')"
+
+web: $(WEB_INDEX)
+
+$(WEB_INDEX): $(WEB_SOURCES)
+	cd clients/shared/ot && npm ci --no-audit --no-fund </dev/null
+	cd clients/monaco && npm ci --no-audit --no-fund </dev/null && npm run build </dev/null
+	test -f $(WEB_INDEX) && touch $(WEB_INDEX)
+
+# Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded).
+browser: install
+	bash scripts/system-deps.sh browser
 
 bench: setup
 	$(BIN)/python bench/lsp.py
