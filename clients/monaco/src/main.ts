@@ -10,7 +10,7 @@ import "./styles.css";
 import { Connection } from "./connection/connection";
 import type { FilesChanged, PlaygroundInfo } from "./connection/playground";
 import { describeError } from "./connection/rpc";
-import { Workspace } from "./editor/documents";
+import { Workspace } from "./editor/workspace";
 import { LspClient } from "./lsp/client";
 import { registerProviders } from "./lsp/providers";
 import { Page, type Theme } from "./page";
@@ -18,7 +18,8 @@ import { mountBanner } from "./panels/banner";
 import { mountEditor, rememberedTabs } from "./panels/editor";
 import { mountFiles } from "./panels/files";
 import { mountHeader } from "./panels/header";
-import { mountLessons, serverLessons } from "./panels/lessons";
+import { serverLessons } from "./connection/lessons";
+import { mountLessons } from "./panels/lessons";
 import { mountPeople, participantName } from "./panels/people";
 import { mountRun } from "./panels/run";
 

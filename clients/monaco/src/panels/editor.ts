@@ -6,7 +6,7 @@
 
 import type { Connection } from "../connection/connection";
 import { describeError } from "../connection/rpc";
-import type { SharedFile, Workspace } from "../editor/documents";
+import type { SharedFile, Workspace } from "../editor/workspace";
 import { monaco } from "../editor/monaco";
 import { h } from "../dom";
 import type { Page, Theme } from "../page";

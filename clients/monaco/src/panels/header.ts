@@ -5,7 +5,7 @@
  */
 
 import type { Connection, ConnectionState } from "../connection/connection";
-import type { Workspace } from "../editor/documents";
+import type { Workspace } from "../editor/workspace";
 import { h } from "../dom";
 import type { Page, Theme } from "../page";
 

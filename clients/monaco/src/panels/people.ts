@@ -6,7 +6,7 @@
 import type { Connection } from "../connection/connection";
 import type { Role } from "../connection/playground";
 import { describeError } from "../connection/rpc";
-import type { FileParticipant, Workspace } from "../editor/documents";
+import type { FileParticipant, Workspace } from "../editor/workspace";
 import { safeColour } from "../editor/cursors";
 import { h } from "../dom";
 import type { Page } from "../page";

@@ -1,0 +1,166 @@
+/**
+ * All the shared files the page has open in one playground: joins them (once each), routes the
+ * collaboration notifications to them, opens each in the LSP session under its `playground://`
+ * uri, and carries them across a dropped connection (connectionLost, then reconnect on the new
+ * socket: edits typed meanwhile are sent then).
+ */
+
+import type { Connection as OtConnection } from "../../../shared/ot/src/index";
+import type { Connection } from "../connection/connection";
+import { type RpcConnection, describeError } from "../connection/rpc";
+import type { LspClient } from "../lsp/client";
+import type { monaco } from "./monaco";
+import { type FileParticipant, SharedFile, type WorkspaceEvent } from "./shared-file";
+
+export type { FileParticipant, SharedFile, WorkspaceEvent };
+
+type Model = monaco.editor.ITextModel;
+
+export class Workspace {
+  private readonly files = new Map<string, SharedFile>();
+  /** Files joined or joining: a remote op may follow a join's answer before the model exists. */
+  private readonly live = new Set<SharedFile>();
+  private readonly opening = new Map<string, Promise<SharedFile>>();
+  private readonly listeners = new Set<(event: WorkspaceEvent) => void>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly lsp: LspClient,
+    readonly playground: string,
+    private readonly name: string,
+  ) {
+    connection.on("playground/collab/remoteOp", (params) => this.route("playground/collab/remoteOp", params));
+    connection.on("playground/collab/presence", (params) => this.route("playground/collab/presence", params));
+    connection.onLost(() => {
+      for (const file of this.files.values()) file.connectionLost();
+    });
+    connection.onReady((rpc) => void this.reconnect(rpc));
+  }
+
+  onEvent(listener: (event: WorkspaceEvent) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  get(path: string): SharedFile | undefined {
+    return this.files.get(path);
+  }
+
+  paths(): string[] {
+    return [...this.files.keys()];
+  }
+
+  /** Joins the file (once) and opens its model in the LSP session. */
+  open(path: string): Promise<SharedFile> {
+    const open = this.files.get(path);
+    if (open !== undefined) return Promise.resolve(open);
+    let opening = this.opening.get(path);
+    if (opening === undefined) {
+      opening = this.join(path).finally(() => this.opening.delete(path));
+      this.opening.set(path, opening);
+    }
+    return opening;
+  }
+
+  close(path: string, gone = false): void {
+    const file = this.files.get(path);
+    if (file === undefined) return;
+    this.files.delete(path);
+    this.live.delete(file);
+    try {
+      this.lsp.close(file.textModel);
+    } catch {
+      // never opened: nothing to close
+    }
+    file.close(gone);
+    this.fire({ kind: "presence" });
+  }
+
+  /** Everyone in any open file, oneself excluded, with the file they are in. */
+  participants(): FileParticipant[] {
+    const out: FileParticipant[] = [];
+    for (const file of this.files.values()) {
+      for (const p of file.participants()) out.push({ ...p, path: file.path });
+    }
+    return out;
+  }
+
+  pending(): boolean {
+    return [...this.files.values()].some((f) => f.pending);
+  }
+
+  /**
+   * Resolves once every local edit is acknowledged (true), or after `timeoutMs` (false): a shared
+   * run takes the files as the server has them, so Run waits for what was just typed.
+   */
+  whenSaved(timeoutMs: number): Promise<boolean> {
+    if (!this.pending()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = window.setTimeout(() => finish(false), timeoutMs);
+      const subscription = this.onEvent((event) => {
+        if (event.kind === "saved" && !this.pending()) finish(true);
+      });
+      const finish = (saved: boolean) => {
+        window.clearTimeout(timer);
+        subscription.dispose();
+        resolve(saved);
+      };
+    });
+  }
+
+  private async join(path: string): Promise<SharedFile> {
+    const rpc = this.connection.current;
+    if (rpc === null) throw new Error("not connected to the server; retrying");
+    const file = new SharedFile(path, this.playground, this.name, this.otConnection(rpc), (e) => this.fire(e));
+    this.live.add(file);
+    let model: Model;
+    try {
+      model = await file.open();
+    } catch (error) {
+      this.live.delete(file);
+      throw error;
+    }
+    this.files.set(path, file);
+    this.lsp.open(model, file.session.uri);
+    this.fire({ kind: "presence" });
+    return file;
+  }
+
+  private async reconnect(rpc: RpcConnection): Promise<void> {
+    await Promise.all(
+      [...this.files.values()].map(async (file) => {
+        try {
+          await file.reconnect(this.otConnection(rpc));
+        } catch (error) {
+          this.fire({ kind: "problem", path: file.path, message: `Could not rejoin: ${describeError(error)}` });
+        }
+      }),
+    );
+    this.fire({ kind: "presence" });
+    this.fire({ kind: "saved", pending: this.pending() });
+  }
+
+  /** The session's transport: this socket; an answer to an op may mean "saved". */
+  private otConnection(rpc: RpcConnection): OtConnection {
+    return {
+      request: (method, params) => {
+        const answer = rpc.request(method, params);
+        if (method === "playground/collab/op") {
+          const after = () => window.setTimeout(() => this.fire({ kind: "saved", pending: this.pending() }));
+          answer.then(after, after);
+        }
+        return answer;
+      },
+      notify: (method, params) => rpc.notify(method, params),
+    };
+  }
+
+  private route(method: string, params: unknown): void {
+    for (const file of this.live) if (file.session.handleNotification(method, params)) return;
+  }
+
+  private fire(event: WorkspaceEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+}
+
