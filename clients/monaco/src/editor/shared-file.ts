@@ -37,6 +37,9 @@ export type WorkspaceEvent =
 
 const CURSOR_DELAY_MS = 40;
 
+/** The server's bound on a shared file (UTF-16 units); an edit past it would only be refused. */
+export const MAX_FILE_UNITS = 1_000_000;
+
 export class SharedFile {
   private model: Model | null = null;
   private applying = false;
@@ -141,9 +144,15 @@ export class SharedFile {
   private localChange(event: monaco.editor.IModelContentChangedEvent): void {
     if (this.applying) return;
     const model = this.textModel;
-    if (!this.session.canEdit) {
-      // Only reachable through an API that ignores readOnly: put the shared text back.
-      return this.applyText(this.session.text);
+    if (!this.session.canEdit || model.getValueLength() > MAX_FILE_UNITS) {
+      // Put the shared text back, after every listener (the LSP sync) has seen this change.
+      if (this.session.canEdit) {
+        this.notify({ kind: "problem", path: this.path, message: `a file holds at most ${MAX_FILE_UNITS.toLocaleString("en")} characters; that edit was undone` });
+      }
+      queueMicrotask(() => {
+        if (!model.isDisposed() && model.getValue() !== this.session.text) this.applyText(this.session.text);
+      });
+      return;
     }
     let op: Operation = operationFromChanges(event.changes, this.session.text.length);
     if (targetLength(op) !== model.getValueLength()) op = diff(this.session.text, model.getValue());

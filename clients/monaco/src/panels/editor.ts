@@ -6,6 +6,7 @@
 
 import type { Connection } from "../connection/connection";
 import { describeError } from "../connection/rpc";
+import { MAX_FILE_UNITS } from "../editor/shared-file";
 import type { SharedFile, Workspace } from "../editor/workspace";
 import { monaco } from "../editor/monaco";
 import { h } from "../dom";
@@ -137,6 +138,16 @@ export function mountEditor(root: HTMLElement, page: Page, connection: Connectio
       showError(`Could not open ${path}: ${describeError(err)}`);
     }
   };
+
+  // A paste the server would refuse is not made at all (it would also cost megabytes on the wire).
+  host.addEventListener("paste", (event) => {
+    const model = editor.getModel();
+    const text = event.clipboardData?.getData("text/plain") ?? "";
+    if (model === null || model.getValueLength() + text.length <= MAX_FILE_UNITS) return;
+    event.preventDefault();
+    event.stopPropagation();
+    showError(`That paste is too big: a file holds at most ${MAX_FILE_UNITS.toLocaleString("en")} characters.`);
+  }, true);
 
   editor.onDidChangeCursorSelection(() => {
     const path = active;
