@@ -31,9 +31,8 @@ async def paste(page: Page, text: str) -> None:
         """text => {
             const data = new DataTransfer();
             data.setData("text/plain", text);
-            document.activeElement.dispatchEvent(
-                new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true })
-            );
+            const init = { clipboardData: data, bubbles: true, cancelable: true };
+            document.activeElement.dispatchEvent(new ClipboardEvent("paste", init));
         }""",
         text,
     )
