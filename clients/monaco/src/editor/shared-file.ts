@@ -89,6 +89,9 @@ export class SharedFile {
     const uri = monaco.Uri.from({ scheme: "playground", path: `/${this.playground}/${this.path}` });
     monaco.editor.getModel(uri)?.dispose();
     const model = monaco.editor.createModel(this.session.text, languageOf(this.path), uri);
+    // A text without line breaks would get the browser's OS default (CRLF on Windows): Enter would
+    // then put "\r\n" into a file everyone else edits with "\n".
+    if (!this.session.text.includes("\r")) model.setEOL(monaco.editor.EndOfLineSequence.LF);
     this.model = model;
     model.onDidChangeContent((event) => this.localChange(event));
     // Undo and redo, from any key, menu or command, are this person's own (UndoManager).
