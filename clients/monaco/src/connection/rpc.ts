@@ -60,18 +60,16 @@ export class RpcConnection {
     if (this.closedValue) return Promise.reject(new ConnectionClosedError(`${method}: not connected`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      // An editor gives up on a request (the completion list closed): tell the server, which
+      // drops it if it has not started yet and answers RequestCancelled.
+      const listener = token?.onCancellationRequested(() => {
+        if (this.pending.has(id)) this.notify("$/cancelRequest", { id });
+      });
+      this.pending.set(id, {
+        resolve: (value) => (listener?.dispose(), resolve(value)),
+        reject: (error) => (listener?.dispose(), reject(error)),
+      });
       this.send({ jsonrpc: "2.0", id, method, ...(params === undefined ? {} : { params }) });
-      if (token !== undefined) {
-        const listener = token.onCancellationRequested(() => {
-          if (this.pending.has(id)) this.notify("$/cancelRequest", { id });
-        });
-        const done = () => listener.dispose();
-        this.pending.set(id, {
-          resolve: (v) => (done(), resolve(v)),
-          reject: (e) => (done(), reject(e)),
-        });
-      }
     });
   }
 

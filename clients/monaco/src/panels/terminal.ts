@@ -47,6 +47,7 @@ export class Terminal {
   private readonly fit = new FitAddon();
   private readonly mirror: HTMLElement;
   private mirrorText = "";
+  private mirrorTimer: number | undefined;
   private inputOn = false;
   private typed = "";
 
@@ -79,6 +80,8 @@ export class Terminal {
     this.xterm.reset();
     this.typed = "";
     this.mirrorText = "";
+    window.clearTimeout(this.mirrorTimer);
+    this.mirrorTimer = undefined;
     this.mirror.textContent = "";
   }
 
@@ -93,12 +96,11 @@ export class Terminal {
     this.write(`${this.atLineStart() ? "" : "\n"}\x1b[${code}m${text}\x1b[0m\n`);
   }
 
-  /** Typing goes to the program (a line at a time) while on. */
+  /** Typing goes to the program (a line at a time) while on; focus stays where it is. */
   setInput(on: boolean): void {
     this.inputOn = on;
     this.typed = "";
     this.xterm.options.cursorBlink = on;
-    if (on) this.xterm.focus();
   }
 
   focus(): void {
@@ -113,8 +115,16 @@ export class Terminal {
   private write(text: string): void {
     this.xterm.write(text);
     this.mirrorText += text.replace(ANSI, "");
-    if (this.mirrorText.length > MIRROR_LIMIT) this.mirrorText = this.mirrorText.slice(-MIRROR_LIMIT);
-    this.mirror.textContent = this.mirrorText;
+    // Trimmed and copied to the page in batches: a program printing in many small pieces would
+    // otherwise copy the whole mirror once per piece.
+    if (this.mirrorText.length > 2 * MIRROR_LIMIT) this.mirrorText = this.mirrorText.slice(-MIRROR_LIMIT);
+    if (this.mirrorTimer === undefined) {
+      this.mirrorTimer = window.setTimeout(() => {
+        this.mirrorTimer = undefined;
+        if (this.mirrorText.length > MIRROR_LIMIT) this.mirrorText = this.mirrorText.slice(-MIRROR_LIMIT);
+        this.mirror.textContent = this.mirrorText;
+      }, 30);
+    }
   }
 
   private atLineStart(): boolean {
