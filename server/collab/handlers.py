@@ -44,6 +44,7 @@ JOIN = "playground/collab/join"
 OP = "playground/collab/op"
 CURSOR = "playground/collab/cursor"
 LEAVE = "playground/collab/leave"
+NAME = "playground/collab/name"
 FILES_LIST = "playground/files/list"
 FILES_CREATE = "playground/files/create"
 FILES_RENAME = "playground/files/rename"
@@ -213,6 +214,16 @@ def register(server: PlaygroundServer) -> None:
         with _answering(LEAVE):
             params = mapping(raw, LEAVE, {"playground", "path"})
             await hub().leave(sink, grant(), params.get("playground"), params.get("path"))
+
+    @server.feature(NAME)
+    async def name(ls: PlaygroundServer, raw: object) -> dict[str, int]:
+        with _answering(NAME):
+            params = mapping(raw, NAME, {"playground", "name"})
+            new_name = optional_string(params, "name")
+            if not new_name or not new_name.strip():
+                raise CollabParamsError("name must be a non-empty string")
+            renamed = await hub().rename(sink, grant(), params.get("playground"), new_name.strip())
+            return {"files": renamed}
 
     @server.feature(FILES_LIST)
     async def files_list(ls: PlaygroundServer, raw: object) -> dict[str, Any]:

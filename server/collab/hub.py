@@ -290,6 +290,17 @@ class Collab:
         _, room = self._participant(sink, name, path)
         room.leave(sink)
 
+    async def rename(self, sink: Sink, grant: Grant, playground: object, name: str) -> int:
+        """This connection's participants in `playground` go by `name` from now on (the
+        others see it in presence at once); how many files it was in."""
+        await self.ready()
+        playground_ = self._check(grant, playground)
+        renamed = 0
+        for room in self._rooms.values():
+            if room.playground == playground_:
+                renamed += room.rename(sink, name)
+        return renamed
+
     def disconnect(self, sink: Sink) -> None:
         """A connection ended: it leaves every room and playground it was in."""
         for room in self._rooms.values():

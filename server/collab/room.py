@@ -106,11 +106,13 @@ class Room:
         self._last_seq = dict(last_seqs)
         self._acked: dict[tuple[str, int], int] = {}
         self._receiving: dict[str, int] = {}  # clientId -> ops received, not yet answered
-        self._settled = asyncio.Condition()
-        self._pending: list[tuple[Entry, str | None]] = []
-        self._senders: dict[
-            int, Sink | None
-        ] = {}  # revision -> the connection it came on  # applied, not yet durable
+        self._pending: list[tuple[Entry, str | None]] = []  # applied, not yet durable
+        self._senders: dict[int, Sink | None] = {}  # revision -> the connection it came on
+        # Who waits, woken only when what they wait for may have happened (one future per
+        # waiter, so a cancelled waiter takes no one else with it): an op's sender until its
+        # revision is durable; a join until its client has nothing in flight.
+        self._durable_waiters: dict[int, list[asyncio.Future[None]]] = {}
+        self._settle_waiters: list[asyncio.Future[None]] = []
         self._writing: asyncio.Task[None] | None = None
         self._broken: BaseException | None = None
         self.participants: dict[str, Participant] = {}
@@ -188,6 +190,15 @@ class Room:
         if gone:
             self._presence_soon()
 
+    def rename(self, sink: Sink, name: str) -> int:
+        """The participants on this connection go by `name`; how many there were."""
+        mine = [p for p in self.participants.values() if p.sink is sink]
+        for participant in mine:
+            participant.name = name
+        if mine:
+            self._presence_soon()
+        return len(mine)
+
     def participant_of(self, sink: Sink, client: str | None = None) -> Participant:
         for participant in self.participants.values():
             if participant.sink is sink and (client is None or participant.client == client):
@@ -196,22 +207,22 @@ class Room:
 
     async def _settle(self, client: str | None) -> None:
         """Wait until nothing of `client` (None: of anyone) is mid-flight and all is durable."""
-        async with self._settled:
-            await self._settled.wait_for(
-                lambda: (
-                    (
-                        (
-                            self._receiving.get(client, 0) == 0
-                            if client
-                            else not any(self._receiving.values())
-                        )
-                        and self.durable == self.revision
-                    )
-                    or self._broken is not None
-                )
-            )
+        while self._broken is None and not (
+            (self._receiving.get(client, 0) == 0 if client else not any(self._receiving.values()))
+            and self.durable == self.revision
+        ):
+            waiter = asyncio.get_running_loop().create_future()
+            self._settle_waiters.append(waiter)
+            await waiter
         if self._broken is not None:
             raise RoomError("this file could not be saved; join it again")
+
+    def _wake_settlers(self) -> None:
+        """Something a join may wait for happened (an op answered, a batch durable)."""
+        waiters, self._settle_waiters = self._settle_waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
     async def entries_since(self, revision: int) -> list[Entry]:
         if revision >= self._history_base:
@@ -268,7 +279,8 @@ class Room:
             self._last_seq[client] = max(seq, self._last_seq.get(client, 0))
             self._acked[(client, seq)] = self.revision
             for other in self.participants.values():
-                other.selections = _transform_selections(other.selections, op)
+                if other.selections:
+                    other.selections = _transform_selections(other.selections, op)
             snapshot = self.document.text() if self.revision % SNAPSHOT_EVERY == 0 else None
             self._pending.append((entry, snapshot))
             self._senders[entry.revision] = participant.sink
@@ -278,14 +290,14 @@ class Room:
             return entry.revision
         finally:
             self._receiving[client] -= 1
-            async with self._settled:
-                self._settled.notify_all()
+            if self._settle_waiters:
+                self._wake_settlers()
 
     async def _until_durable(self, revision: int) -> None:
-        async with self._settled:
-            await self._settled.wait_for(
-                lambda: self.durable >= revision or self._broken is not None
-            )
+        if self.durable < revision and self._broken is None:
+            waiter = asyncio.get_running_loop().create_future()
+            self._durable_waiters.setdefault(revision, []).append(waiter)
+            await waiter
         if self._broken is not None and self.durable < revision:
             raise RoomError("this file could not be saved; join it again")
 
@@ -301,14 +313,21 @@ class Room:
                 for entry, _ in batch:
                     self.durable = entry.revision
                     self._broadcast(entry)
+                    for waiter in self._durable_waiters.pop(entry.revision, ()):
+                        if not waiter.done():
+                            waiter.set_result(None)
                 self._trim()
-                async with self._settled:
-                    self._settled.notify_all()
+                if self._settle_waiters:
+                    self._wake_settlers()
         except Exception as error:
             log.exception("room %s/%s: the log refused an append", self.playground, self.path)
             self._broken = error
-            async with self._settled:
-                self._settled.notify_all()
+            waiting, self._durable_waiters = self._durable_waiters, {}
+            for waiters in waiting.values():
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_result(None)
+            self._wake_settlers()
             self.on_broken(self)
         finally:
             self._writing = None

@@ -272,3 +272,29 @@ async def test_an_acknowledgement_comes_in_revision_order_among_the_remote_ops(
         at = order.index("ack")
         assert order[:at] == list(range(1, mine["revision"])), order
         assert order[at + 1 :] == list(range(mine["revision"] + 1, 42)), order
+
+
+async def test_a_new_name_reaches_the_others_at_once(server: Server) -> None:
+    playground = await _playground(server.url(), {"a.py": "", "b.py": ""})
+    async with peers(server.url(), 2) as (alice, bob):
+        for path in ("a.py", "b.py"):
+            await alice.request(
+                "playground/collab/join", {"playground": playground, "path": path, "name": "A"}
+            )
+        await bob.request("playground/collab/join", {"playground": playground, "path": "a.py"})
+        answer = await alice.request(
+            "playground/collab/name", {"playground": playground, "name": " Ada "}
+        )
+        assert answer == {"files": 2}
+        renamed = await bob.wait_for(
+            "playground/collab/presence",
+            lambda p: any(x["name"] == "Ada" for x in p["participants"]),
+        )
+        assert sorted(x["name"] for x in renamed["participants"]) == ["Ada", "guest"]
+        for bad in ("", "   ", 5, "n" * 201):
+            with pytest.raises(RpcError, match="name"):
+                await alice.request(
+                    "playground/collab/name", {"playground": playground, "name": bad}
+                )
+        with pytest.raises(RpcError, match="no such playground"):
+            await alice.request("playground/collab/name", {"playground": "nope", "name": "x"})
