@@ -504,9 +504,10 @@ async def test_the_run_id_comes_before_the_runs_notifications(
 async def test_a_run_covers_the_documents_folder_and_open_buffers_win(
     client: Client, transport: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """Over stdio the folder comes from disk (no links, no dot-files, no binaries) with the
-    open buffers winning; over WebSocket only the open buffers: the server's disk is not the
-    browser user's."""
+    """Over stdio the folder comes from disk (no links, no dot-files, no binaries, no
+    examples/ of its own) with the open buffers winning; over WebSocket only the open
+    buffers: the server's disk is not the browser user's. Every run also finds the sandbox's
+    read-only example datasets in examples/."""
     folder = client.root / f"project_{uuid.uuid4().hex[:8]}"
     (folder / "pkg").mkdir(parents=True)
     (folder / "__pycache__").mkdir()
@@ -531,6 +532,8 @@ async def test_a_run_covers_the_documents_folder_and_open_buffers_win(
     (folder / ".hidden.py").write_text("")
     (folder / "__pycache__" / "cached.py").write_text("")
     (folder / "data.bin").write_bytes(b"\xff\xfe\x00binary")
+    (folder / "examples").mkdir()
+    (folder / "examples" / "mine.csv").write_text("a,b\n")
     (folder / "linked.py").symlink_to(outside)
     (folder / "linked_folder").symlink_to(outside.parent, target_is_directory=True)
     # Unsaved: the editor's text of helper.py, and a buffer never saved at all.
@@ -550,7 +553,8 @@ async def test_a_run_covers_the_documents_folder_and_open_buffers_win(
         listed = "fresh.py helper.py main.py"
     log = run_log(client)
     assert end["status"] == "ok", log.text(run_id, "stderr")
-    assert log.text(run_id) == f"from the buffer\n{listed}\n"
+    datasets = "examples/flowers.csv examples/sales.csv examples/temperatures.csv"
+    assert log.text(run_id) == f"from the buffer\n{datasets} {listed}\n"
 
 
 async def test_an_open_document_runs_by_uri_with_another_entry(client: Client) -> None:
