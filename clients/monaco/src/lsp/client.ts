@@ -165,6 +165,19 @@ export class LspClient implements Handshake {
     return this.documents.get(uri)?.model;
   }
 
+  /**
+   * The Monaco resource of an LSP uri: an open document's model, or a playground file not open
+   * (`playground://<id>/<path>` as `playground:/<id>/<path>`, which the editor can open); null
+   * for anything else (a library's file on the server's disk is not the page's to show).
+   */
+  resourceOf(uri: string): monaco.Uri | null {
+    const model = this.modelOf(uri);
+    if (model !== undefined) return model.uri;
+    const match = /^playground:\/\/([^/]+)\/(.+)$/.exec(uri);
+    if (match === null) return null;
+    return monaco.Uri.from({ scheme: "playground", path: `/${match[1]}/${match[2]}` });
+  }
+
   private sendOpen(document: OpenDocument): void {
     this.sync?.notify("textDocument/didOpen", {
       textDocument: {

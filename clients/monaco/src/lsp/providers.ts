@@ -1,7 +1,7 @@
 /**
  * The language features the server offers, as Monaco providers for Python: completion (with
  * completionItem/resolve), hover, signature help, quick fixes (code actions carrying a
- * WorkspaceEdit) and formatting. Each asks the server over the page's connection; while the
+ * WorkspaceEdit), go to definition (within the playground's files) and formatting. Each asks the server over the page's connection; while the
  * connection is down they answer nothing rather than wait.
  */
 
@@ -154,6 +154,25 @@ export function registerProviders(connection: Connection, client: LspClient, cap
         return { actions: list, dispose() {} };
       },
     }, { providedCodeActionKinds: ["quickfix"] });
+  }
+
+  if (capabilities.definitionProvider) {
+    monaco.languages.registerDefinitionProvider(LANGUAGE, {
+      async provideDefinition(model, position, token) {
+        const found = await ask<lsp.Location | (lsp.Location | lsp.LocationLink)[]>(model, "textDocument/definition", (uri) => ({
+          textDocument: { uri },
+          position: lspPosition(position),
+        }), token);
+        const list = found === null ? [] : Array.isArray(found) ? found : [found];
+        const locations: monaco.languages.Location[] = [];
+        for (const item of list) {
+          const [uri, range] = "targetUri" in item ? [item.targetUri, item.targetSelectionRange] : [item.uri, item.range];
+          const resource = client.resourceOf(uri);
+          if (resource !== null) locations.push({ uri: resource, range: monacoRange(range) });
+        }
+        return locations;
+      },
+    });
   }
 
   if (capabilities.documentFormattingProvider) {

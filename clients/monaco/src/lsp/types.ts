@@ -127,3 +127,15 @@ export interface ServerCapabilities {
   definitionProvider?: unknown;
   [name: string]: unknown;
 }
+
+export interface Location {
+  uri: string;
+  range: Range;
+}
+
+export interface LocationLink {
+  targetUri: string;
+  targetRange: Range;
+  targetSelectionRange: Range;
+  originSelectionRange?: Range;
+}

@@ -139,6 +139,25 @@ export function mountEditor(root: HTMLElement, page: Page, connection: Connectio
     }
   };
 
+  // Go to definition in another file of the playground: open it in a tab, then reveal the spot.
+  monaco.editor.registerEditorOpener({
+    openCodeEditor: async (_source, resource, where) => {
+      const prefix = `/${workspace.playground}/`;
+      if (resource.scheme !== "playground" || !resource.path.startsWith(prefix)) return false;
+      const path = resource.path.slice(prefix.length);
+      await open(path);
+      if (active !== path || where === undefined) return active === path;
+      if ("startLineNumber" in where) {
+        editor.setSelection(where);
+        editor.revealRangeInCenterIfOutsideViewport(where);
+      } else {
+        editor.setPosition(where);
+        editor.revealPositionInCenterIfOutsideViewport(where);
+      }
+      return true;
+    },
+  });
+
   // A paste the server would refuse is not made at all (it would also cost megabytes on the wire).
   host.addEventListener("paste", (event) => {
     const model = editor.getModel();
