@@ -94,6 +94,8 @@ export class Terminal {
   note(text: string, colour: "dim" | "green" | "red" | "yellow" = "dim"): void {
     const code = { dim: "2", green: "32", red: "31", yellow: "33" }[colour];
     this.write(`${this.atLineStart() ? "" : "\n"}\x1b[${code}m${text}\x1b[0m\n`);
+    // A page line marks a moment (a run's start or end): the text copy is complete at once.
+    this.flushMirror();
   }
 
   /** Typing goes to the program (a line at a time) while on; focus stays where it is. */
@@ -118,13 +120,14 @@ export class Terminal {
     // Trimmed and copied to the page in batches: a program printing in many small pieces would
     // otherwise copy the whole mirror once per piece.
     if (this.mirrorText.length > 2 * MIRROR_LIMIT) this.mirrorText = this.mirrorText.slice(-MIRROR_LIMIT);
-    if (this.mirrorTimer === undefined) {
-      this.mirrorTimer = window.setTimeout(() => {
-        this.mirrorTimer = undefined;
-        if (this.mirrorText.length > MIRROR_LIMIT) this.mirrorText = this.mirrorText.slice(-MIRROR_LIMIT);
-        this.mirror.textContent = this.mirrorText;
-      }, 30);
-    }
+    if (this.mirrorTimer === undefined) this.mirrorTimer = window.setTimeout(() => this.flushMirror(), 30);
+  }
+
+  private flushMirror(): void {
+    window.clearTimeout(this.mirrorTimer);
+    this.mirrorTimer = undefined;
+    if (this.mirrorText.length > MIRROR_LIMIT) this.mirrorText = this.mirrorText.slice(-MIRROR_LIMIT);
+    this.mirror.textContent = this.mirrorText;
   }
 
   private atLineStart(): boolean {
