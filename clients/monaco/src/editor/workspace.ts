@@ -22,13 +22,16 @@ export class Workspace {
   private readonly live = new Set<SharedFile>();
   private readonly opening = new Map<string, Promise<SharedFile>>();
   private readonly listeners = new Set<(event: WorkspaceEvent) => void>();
+  /** The name the page started with (sessions made then rejoin under it). */
+  private readonly joinedAs: string;
 
   constructor(
     private readonly connection: Connection,
     private readonly lsp: LspClient,
     readonly playground: string,
-    private readonly name: string,
+    private name: string,
   ) {
+    this.joinedAs = name;
     connection.on("playground/collab/remoteOp", (params) => this.route("playground/collab/remoteOp", params));
     connection.on("playground/collab/presence", (params) => this.route("playground/collab/presence", params));
     connection.onLost(() => {
@@ -85,6 +88,15 @@ export class Workspace {
     return out;
   }
 
+  /**
+   * The name the others see, in every open file at once (`playground/collab/name`) and in the
+   * files joined from now on.
+   */
+  async rename(name: string): Promise<void> {
+    this.name = name;
+    if (this.files.size > 0) await this.connection.request("playground/collab/name", { playground: this.playground, name });
+  }
+
   pending(): boolean {
     return [...this.files.values()].some((f) => f.pending);
   }
@@ -136,6 +148,12 @@ export class Workspace {
         }
       }),
     );
+    // A session rejoins under the name it was made with; the name may have changed since.
+    if (this.files.size > 0 && this.name !== this.joinedAs) {
+      rpc.request("playground/collab/name", { playground: this.playground, name: this.name }).catch((error: unknown) => {
+        console.warn("could not restore the name", error);
+      });
+    }
     this.fire({ kind: "presence" });
     this.fire({ kind: "saved", pending: this.pending() });
   }

@@ -41,7 +41,7 @@ export function mountPeople(
     maxlength: 40,
     "data-testid": "your-name",
     "aria-label": "Your name, as the others see it",
-    title: "Your name, as the others see it (from the next time you open a file)",
+    title: "Your name, as the others see it",
   });
   name.addEventListener("change", () => {
     const value = name.value.trim().slice(0, 40);
@@ -51,6 +51,7 @@ export function mountPeople(
     } catch {
       // not remembered
     }
+    workspace()?.rename(value).catch((error: unknown) => console.warn("could not rename", describeError(error)));
   });
   root.append(h("div", { className: "panel-title" }, h("span", {}, "People")), h("label", { className: "you" }, "You: ", name), list);
 
