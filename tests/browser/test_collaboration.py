@@ -120,3 +120,37 @@ async def test_a_view_link_can_neither_edit_nor_run(
         assert "GUEST WAS HERE" not in await editor_text(owner)
     finally:
         await viewer_context.close()
+
+
+async def test_ctrl_z_undoes_only_your_own_edits(
+    browser: Browser, context: BrowserContext, served: Served
+) -> None:
+    alice = await open_playground(context, served)
+    await replace_text(alice, "base\n")
+    bob_context, bob = await join_by_link(browser, await invite_link(alice, "edit"))
+    try:
+        await expect(bob.locator("[data-testid=editor] .view-lines")).to_contain_text(
+            "base", timeout=TIMEOUT
+        )
+        await alice.locator("[data-testid=editor] .view-lines").click()
+        await alice.keyboard.press("ControlOrMeta+End")
+        await alice.keyboard.type("alice-line")
+        await expect(bob.locator("[data-testid=editor] .view-lines")).to_contain_text(
+            "alice-line", timeout=TIMEOUT
+        )
+        await bob.locator("[data-testid=editor] .view-lines").click()
+        await bob.keyboard.press("ControlOrMeta+Home")
+        await bob.keyboard.type("bob-line ")
+        await expect(alice.locator("[data-testid=editor] .view-lines")).to_contain_text(
+            "bob-line", timeout=TIMEOUT
+        )
+        # Alice undoes her last step (the typing, one step): her line goes, Bob's edit (made
+        # after hers) stays.
+        await alice.locator("[data-testid=editor] .view-lines").click()
+        await alice.keyboard.press("ControlOrMeta+z")
+        for page in (alice, bob):
+            lines = page.locator("[data-testid=editor] .view-lines")
+            await expect(lines).not_to_contain_text("alice-line", timeout=TIMEOUT)
+            await expect(lines).to_contain_text("bob-line base")
+    finally:
+        await bob_context.close()

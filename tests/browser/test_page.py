@@ -208,3 +208,33 @@ async def test_a_reload_and_a_server_restart_keep_the_files(
         )
     finally:
         restarted.stop()
+
+
+async def test_a_dropped_connection_comes_back_by_itself_with_the_edits_typed_meanwhile(
+    context: BrowserContext, served: Served
+) -> None:
+    page = await open_playground(context, served)
+    await replace_text(page, "print('before the drop')\n")
+    await expect(page.get_by_test_id("save-status")).to_have_attribute(
+        "data-state", "saved", timeout=TIMEOUT
+    )
+    served.process.kill()  # SIGKILL: the connection drops without a goodbye
+    served.process.wait()
+    await expect(page.get_by_test_id("banner-text")).to_be_visible(timeout=TIMEOUT)
+    await page.locator("[data-testid=editor] .view-lines").click()
+    await page.keyboard.press("ControlOrMeta+End")
+    await page.keyboard.type("print('typed while down')")
+    back = serve(served.data_dir, env=None, port=served.port)
+    try:
+        await expect(page.get_by_test_id("banner-text")).to_be_hidden(timeout=TIMEOUT)
+        await expect(page.get_by_test_id("save-status")).to_have_attribute(
+            "data-state", "saved", timeout=TIMEOUT
+        )
+        # What the server holds: a fresh page (another browser tab) sees both lines.
+        fresh = await context.new_page()
+        await fresh.goto(f"{back.origin}/")
+        lines = fresh.locator("[data-testid=editor] .view-lines")
+        await expect(lines).to_contain_text("before the drop", timeout=TIMEOUT)
+        await expect(lines).to_contain_text("typed while down", timeout=TIMEOUT)
+    finally:
+        back.stop()

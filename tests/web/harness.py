@@ -48,7 +48,7 @@ class Served:
             self.process.stdout.close()
 
 
-def serve(data_dir: Path, *extra: str, env: dict[str, str] | None = None) -> Served:
+def serve(data_dir: Path, *extra: str, env: dict[str, str] | None = None, port: int = 0) -> Served:
     process = subprocess.Popen(
         [
             sys.executable,
@@ -56,7 +56,7 @@ def serve(data_dir: Path, *extra: str, env: dict[str, str] | None = None) -> Ser
             "lionagi_playground",
             "serve",
             "--port",
-            "0",
+            str(port),
             "--data-dir",
             str(data_dir),
             *extra,
