@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from lionagi_playground.server.collab.document import Document
 from lionagi_playground.server.collab.names import MAX_FILE_UNITS
 from lionagi_playground.server.collab.operation import (
+    Component,
     Operation,
     OperationError,
     target_length,
@@ -263,8 +264,7 @@ class Room:
                 raise RoomError("the file changed too much meanwhile; send the op again")
             concurrent += self._history[seen - self._history_base :]
             try:
-                for entry in concurrent:
-                    op = transform(op, entry.op)[0]
+                op = transform_over(op, [entry.op for entry in concurrent])
                 self.document.check(op)
                 if target_length(op) > MAX_FILE_UNITS:
                     raise OperationError(f"a file holds at most {MAX_FILE_UNITS} UTF-16 units")
@@ -414,3 +414,103 @@ def _transform_selections(
         {"anchor": transform_index(s["anchor"], op), "head": transform_index(s["head"], op)}
         for s in selections
     ]
+
+
+# --- transforming a keystroke ------------------------------------------------------------
+
+_Edit = tuple[int, str, int, int]
+"""A keystroke's op read as (offset, inserted units, deleted count, base length): one insert
+or one delete between retains, which is what typing sends and the history mostly holds."""
+
+
+def transform_over(op: Operation, concurrent: Sequence[Operation]) -> Operation:
+    """`op` transformed against each of `concurrent` in turn (`transform(op, c)[0]`), the
+    server's side of ot.js. A keystroke against keystrokes is worked out from offsets, with
+    the same result component for component (tests/collab/test_room_transform.py checks
+    it against `transform`); anything else goes through `transform`."""
+    edit = _edit(op)
+    for index, other in enumerate(concurrent):
+        done = _edit(other) if edit is not None else None
+        if edit is None or done is None or edit[3] != done[3]:
+            op = _build(edit) if edit is not None else op
+            for rest in concurrent[index:]:
+                op = transform(op, rest)[0]
+            return op
+        edit, split = _edit_over(edit, done)
+        if split is not None:  # a delete cut in two by an insert: no longer one edit
+            op = split
+            for rest in concurrent[index + 1 :]:
+                op = transform(op, rest)[0]
+            return op
+    return _build(edit) if edit is not None else op
+
+
+def _edit(op: Sequence[Component]) -> _Edit | None:
+    count = len(op)
+    if not 0 < count <= 3:
+        return None
+    at = 0
+    index = 0
+    first = op[0]
+    if isinstance(first, int) and first > 0:
+        if count == 1:
+            return None  # retains only: no edit
+        at, index = first, 1
+    change = op[index]
+    index += 1
+    rest = 0
+    if index < count:
+        last = op[index]
+        if not isinstance(last, int) or last <= 0:
+            return None
+        rest, index = last, index + 1
+    if index != count:
+        return None
+    if isinstance(change, str):
+        return at, change, 0, at + rest
+    if change < 0:
+        return at, "", -change, at - change + rest
+    return None
+
+
+def _edit_over(a: _Edit, b: _Edit) -> tuple[_Edit, Operation | None]:
+    """`a` after `b` (both on one text, `a` first at a tie, as `transform(a, b)[0]`); or, when
+    `b` inserts inside what `a` deletes, the op that deletes around the insert."""
+    at, inserted, deleted, _ = a
+    b_at, b_inserted, b_deleted, length = b
+    grown = len(b_inserted)
+    length += grown - b_deleted
+    if b_deleted:  # b deletes b_at .. b_at + b_deleted
+        end, b_end = at + deleted, b_at + b_deleted
+        if at <= b_at:
+            moved = at
+        elif at < b_end:
+            moved = b_at
+        else:
+            moved = at - b_deleted
+        deleted -= max(0, min(end, b_end) - max(at, b_at))
+        return (moved, inserted, deleted, length), None
+    if inserted:  # both insert: a's first at one offset
+        return (at if at <= b_at else at + grown, inserted, 0, length), None
+    if b_at <= at:  # b inserts before what a deletes
+        return (at + grown, "", deleted, length), None
+    if b_at >= at + deleted:
+        return (at, "", deleted, length), None
+    tail = length - at - deleted - grown
+    split = (at, -(b_at - at), grown, -(at + deleted - b_at), tail)
+    return a, tuple(c for c in split if c)
+
+
+def _build(edit: _Edit) -> Operation:
+    at, inserted, deleted, length = edit
+    tail = length - at - deleted
+    change: Component = inserted if inserted else -deleted
+    if not inserted and not deleted:  # nothing left to delete: retains only
+        return (length,) if length else ()
+    if at and tail:
+        return (at, change, tail)
+    if at:
+        return (at, change)
+    if tail:
+        return (change, tail)
+    return (change,)
