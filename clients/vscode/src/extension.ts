@@ -1,0 +1,126 @@
+/**
+ * lionagi Playground for VS Code: starts the local language server, and wires the commands to
+ * the parts that do the work (runs, lessons, a joined playground). The intelligence is the
+ * server's; this file only connects things.
+ */
+
+import * as vscode from "vscode";
+import { PlaygroundFileSystem, SCHEME } from "./collab/filesystem";
+import { JoinedPlayground } from "./collab/playground";
+import { Lessons } from "./lessons/lessons";
+import { describeError } from "./rpc";
+import { RunController } from "./run/runs";
+import { askLimits, runTarget } from "./run/target";
+import { LocalServer } from "./server/local";
+import { affectsServer } from "./settings";
+
+let server: LocalServer | null = null;
+let joined: JoinedPlayground | null = null;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel("lionagi Playground", { log: true });
+  const runs = new RunController(log);
+  const local = new LocalServer(log, (channel, method, params) => runs.notification(channel, method, params));
+  server = local;
+  const files = new PlaygroundFileSystem(() => joined);
+  const lessons = new Lessons(local, runs, context.workspaceState);
+  const targets = {
+    local,
+    shared: (uri: vscode.Uri) =>
+      joined !== null && uri.authority === joined.id ? { channel: joined, playground: joined.id, path: uri.path.slice(1) } : null,
+  };
+
+  const run = async (limits?: Awaited<ReturnType<typeof askLimits>>) => {
+    const document = vscode.window.activeTextEditor?.document;
+    if (document === undefined) {
+      void vscode.window.showInformationMessage("lionagi Playground: open a file to run it.");
+      return;
+    }
+    const target = await runTarget(document, targets, limits ?? undefined);
+    if (target !== null) await runs.start(target.channel, target.params, target.title);
+  };
+
+  const join = async () => {
+    const link = await vscode.window.showInputBox({
+      title: "Join a playground",
+      prompt: "The invitation link, as the web playground's Invite button gives it",
+      placeHolder: "http://127.0.0.1:8765/?invite=...",
+      ignoreFocusOut: true,
+    });
+    if (!link) return;
+    await joined?.leave();
+    joined = null;
+    try {
+      joined = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: "Joining the playground…" },
+        () =>
+          JoinedPlayground.join(link, {
+            log,
+            notification: (channel, method, params) => runs.notification(channel, method, params),
+            channelLost: (channel) => runs.channelLost(channel),
+            filesChanged: (events) => files.fire(events),
+          }),
+      );
+    } catch (error) {
+      void vscode.window.showErrorMessage(`lionagi Playground: could not join: ${describeError(error)}`);
+      return;
+    }
+    if (joined === null) return;
+    await vscode.commands.executeCommand("setContext", "lionagiPlayground.joined", true);
+    await joined.openEditors();
+  };
+
+  const leave = async () => {
+    await joined?.leave();
+    joined = null;
+    await vscode.commands.executeCommand("setContext", "lionagiPlayground.joined", false);
+  };
+
+  const openSharedFile = async () => {
+    if (joined === null) return;
+    const current = joined;
+    const path = await vscode.window.showQuickPick(current.paths(), { title: `Files of "${current.title}"` });
+    if (path !== undefined) await vscode.window.showTextDocument(current.uri(path), { preview: false });
+  };
+
+  const sharedFile = () => {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    return uri?.scheme === SCHEME && joined !== null && uri.authority === joined.id ? joined.file(uri.path.slice(1)) : null;
+  };
+
+  context.subscriptions.push(
+    log,
+    runs,
+    local,
+    local.onDidChangeState((state) => runs.status.serverState(state)),
+    vscode.workspace.registerFileSystemProvider(SCHEME, files, { isCaseSensitive: true }),
+    vscode.commands.registerCommand("lionagiPlayground.run", () => run()),
+    vscode.commands.registerCommand("lionagiPlayground.runWithLimits", async () => {
+      const limits = await askLimits();
+      if (limits !== null) await run(limits);
+    }),
+    vscode.commands.registerCommand("lionagiPlayground.stop", () => runs.stop()),
+    vscode.commands.registerCommand("lionagiPlayground.newFromLesson", () => lessons.newFromLesson()),
+    vscode.commands.registerCommand("lionagiPlayground.nextHint", () => lessons.nextHint()),
+    vscode.commands.registerCommand("lionagiPlayground.checkLesson", () => lessons.check()),
+    vscode.commands.registerCommand("lionagiPlayground.join", join),
+    vscode.commands.registerCommand("lionagiPlayground.leave", leave),
+    vscode.commands.registerCommand("lionagiPlayground.openSharedFile", openSharedFile),
+    vscode.commands.registerCommand("lionagiPlayground.restartServer", () => local.restart()),
+    vscode.commands.registerCommand("lionagiPlayground.undo", () => sharedFile()?.undo()),
+    vscode.commands.registerCommand("lionagiPlayground.redo", () => sharedFile()?.redo()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsServer(event)) void local.restart();
+    }),
+    local.onDidChangeState((state) => {
+      if (state !== "running") runs.channelLost(local);
+    }),
+  );
+  await local.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await joined?.leave();
+  joined = null;
+  await server?.stop();
+}
