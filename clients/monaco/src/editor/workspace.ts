@@ -6,6 +6,7 @@
  */
 
 import type { Connection as OtConnection } from "../../../shared/ot/src/index";
+import type { EarlyJoin } from "../boot";
 import type { Connection } from "../connection/connection";
 import { type RpcConnection, describeError } from "../connection/rpc";
 import type { LspClient } from "../lsp/client";
@@ -30,6 +31,8 @@ export class Workspace {
     private readonly lsp: LspClient,
     readonly playground: string,
     private name: string,
+    /** A join the start-up already sent for a file (boot.ts), taken instead of sending one. */
+    private readonly earlyJoin: (playground: string, path: string, name: string) => EarlyJoin | null = () => null,
   ) {
     this.joinedAs = name;
     connection.on("playground/collab/remoteOp", (params) => this.route("playground/collab/remoteOp", params));
@@ -123,17 +126,21 @@ export class Workspace {
   private async join(path: string): Promise<SharedFile> {
     const rpc = this.connection.current;
     if (rpc === null) throw new Error("not connected to the server; retrying");
-    const file = new SharedFile(path, this.playground, this.name, this.otConnection(rpc), (e) => this.fire(e));
+    const early = this.earlyJoin(this.playground, path, this.name);
+    const file = new SharedFile(path, this.playground, this.name, this.otConnection(rpc, early?.answer), (e) => this.fire(e));
     this.live.add(file);
     let model: Model;
     try {
       model = await file.open();
     } catch (error) {
       this.live.delete(file);
+      early?.replay(() => undefined);
       throw error;
     }
     this.files.set(path, file);
     this.lsp.open(model, file.session.uri);
+    // What the others did since the early join's answer, now that the session has taken it in.
+    early?.replay((method, params) => file.session.handleNotification(method, params));
     this.fire({ kind: "presence" });
     return file;
   }
@@ -158,10 +165,18 @@ export class Workspace {
     this.fire({ kind: "saved", pending: this.pending() });
   }
 
-  /** The session's transport: this socket; an answer to an op may mean "saved". */
-  private otConnection(rpc: RpcConnection): OtConnection {
+  /**
+   * The session's transport: this socket; an answer to an op may mean "saved". `joined`: the
+   * answer to the session's first join, already asked for at start-up.
+   */
+  private otConnection(rpc: RpcConnection, joined?: Promise<unknown>): OtConnection {
     return {
       request: (method, params) => {
+        if (method === "playground/collab/join" && joined !== undefined) {
+          const answer = joined;
+          joined = undefined;
+          return answer;
+        }
         const answer = rpc.request(method, params);
         if (method === "playground/collab/op") {
           const after = () => window.setTimeout(() => this.fire({ kind: "saved", pending: this.pending() }));

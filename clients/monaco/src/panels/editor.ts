@@ -11,6 +11,7 @@ import type { SharedFile, Workspace } from "../editor/workspace";
 import { monaco } from "../editor/monaco";
 import { h } from "../dom";
 import type { Page, Theme } from "../page";
+import { rememberTabs } from "../remembered";
 
 const MONACO_THEME: Record<Theme, string> = { dark: "vs-dark", light: "vs" };
 
@@ -49,14 +50,7 @@ export function mountEditor(root: HTMLElement, page: Page, connection: Connectio
   let active: string | null = null;
   let opening = 0;
 
-  const storageKey = () => `playground-tabs:${workspace.playground}`;
-  const remember = () => {
-    try {
-      sessionStorage.setItem(storageKey(), JSON.stringify({ open: [...tabs.keys()], active }));
-    } catch {
-      // private mode: tabs are not restored
-    }
-  };
+  const remember = () => rememberTabs(workspace.playground, { open: [...tabs.keys()], active });
 
   const showError = (message: string | null) => {
     error.hidden = message === null;
@@ -215,17 +209,4 @@ export function mountEditor(root: HTMLElement, page: Page, connection: Connectio
 
   empty.hidden = false;
   host.hidden = true;
-}
-
-/** The tabs the page had open in this playground before a reload, if any. */
-export function rememberedTabs(playground: string): { open: string[]; active: string | null } | null {
-  try {
-    const raw = sessionStorage.getItem(`playground-tabs:${playground}`);
-    if (raw === null) return null;
-    const value = JSON.parse(raw) as { open?: unknown; active?: unknown };
-    const open = Array.isArray(value.open) ? value.open.filter((p): p is string => typeof p === "string") : [];
-    return { open, active: typeof value.active === "string" ? value.active : null };
-  } catch {
-    return null;
-  }
 }

@@ -19,7 +19,8 @@ const LESSON_OF = "playground-lesson:";
 
 /**
  * `filesText` gives the playground's files as the server has them now (the learner's work); the
- * check runs them privately with the lesson's check files added.
+ * check runs them privately with the lesson's check files added. The list is asked for once
+ * `after` resolves (the first file is in front): the first paint does not wait for it.
  */
 export function mountLessons(
   root: HTMLElement,
@@ -27,6 +28,7 @@ export function mountLessons(
   connection: Connection,
   source: LessonSource,
   filesText: () => Promise<Record<string, string>>,
+  after: Promise<void> = Promise.resolve(),
 ): void {
   const filter = h("select", { "data-testid": "lesson-language", "aria-label": "Language" });
   const list = h("div", { className: "lesson-list", "data-testid": "lessons" });
@@ -235,12 +237,12 @@ export function mountLessons(
   };
 
   filter.addEventListener("change", renderList);
-  connection.onReady(() => void load());
+  connection.onReady(() => void after.then(load));
   page.on((event) => {
     if (event.kind === "playground") {
       renderList();
       void renderDetail();
     }
   });
-  if (connection.current !== null) void load();
+  if (connection.current !== null) void after.then(load);
 }

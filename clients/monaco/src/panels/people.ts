@@ -7,24 +7,10 @@ import type { Connection } from "../connection/connection";
 import type { Role } from "../connection/playground";
 import { describeError } from "../connection/rpc";
 import type { FileParticipant, Workspace } from "../editor/workspace";
-import { safeColour } from "../editor/cursors";
+import { safeColour } from "../editor/colours";
 import { h } from "../dom";
 import type { Page } from "../page";
-
-const NAME_KEY = "playground-name";
-
-/** The name shown to the others: remembered, or made up once. */
-export function participantName(): string {
-  try {
-    const stored = localStorage.getItem(NAME_KEY);
-    if (stored) return stored;
-    const made = `Guest ${Math.floor(1000 + Math.random() * 9000)}`;
-    localStorage.setItem(NAME_KEY, made);
-    return made;
-  } catch {
-    return "Guest";
-  }
-}
+import { participantName, rememberName } from "../remembered";
 
 export function mountPeople(
   root: HTMLElement,
@@ -46,11 +32,7 @@ export function mountPeople(
   name.addEventListener("change", () => {
     const value = name.value.trim().slice(0, 40);
     if (value === "") return;
-    try {
-      localStorage.setItem(NAME_KEY, value);
-    } catch {
-      // not remembered
-    }
+    rememberName(value);
     workspace()?.rename(value).catch((error: unknown) => console.warn("could not rename", describeError(error)));
   });
   root.append(h("div", { className: "panel-title" }, h("span", {}, "People")), h("label", { className: "you" }, "You: ", name), list);

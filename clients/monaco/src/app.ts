@@ -1,0 +1,173 @@
+/**
+ * The page's composition root, loaded as its own chunk (Monaco, the panels, xterm.js) while
+ * main.ts connects: mount the panels, open the playground the start-up chose (boot.ts: the one
+ * in the address's `#p=`, else the first reachable, else a new one with a starter `main.py`) and
+ * its files, taking over the answers the start-up already has. The only module that knows every
+ * panel; the panels know the connection, the shared files and the page state, never each other.
+ */
+
+import { type Boot, choosePlayground, playgroundInHash } from "./boot";
+import type { FilesChanged } from "./connection/playground";
+import { describeError } from "./connection/rpc";
+import { Workspace } from "./editor/workspace";
+import { LspClient } from "./lsp/client";
+import { registerProviders } from "./lsp/providers";
+import { Page, type Theme } from "./page";
+import { mountBanner } from "./panels/banner";
+import { mountEditor } from "./panels/editor";
+import { mountFiles } from "./panels/files";
+import { mountHeader } from "./panels/header";
+import { serverLessons } from "./connection/lessons";
+import { mountLessons } from "./panels/lessons";
+import { mountPeople } from "./panels/people";
+import { mountRun } from "./panels/run";
+import { initialTabs, participantName } from "./remembered";
+
+function element(id: string): HTMLElement {
+  const found = document.getElementById(id);
+  if (found === null) throw new Error(`the page has no #${id}`);
+  return found;
+}
+
+function initialTheme(): Theme {
+  try {
+    const stored = localStorage.getItem("playground-theme");
+    if (stored === "dark" || stored === "light") return stored;
+  } catch {
+    // default
+  }
+  return "dark";
+}
+
+function mountSidebarTabs(page: Page): void {
+  const tabs = document.querySelectorAll<HTMLButtonElement>("[data-sidebar]");
+  const show = (name: string) => {
+    for (const tab of tabs) tab.setAttribute("aria-selected", String(tab.dataset.sidebar === name));
+    for (const panel of document.querySelectorAll<HTMLElement>("[data-sidebar-panel]")) {
+      panel.hidden = panel.dataset.sidebarPanel !== name;
+    }
+  };
+  for (const tab of tabs) tab.addEventListener("click", () => show(tab.dataset.sidebar ?? "files"));
+  page.on((event) => {
+    if (event.kind === "sidebar") show(event.panel);
+  });
+}
+
+/** Mounts the page on the connection the start-up opened (main.ts) and takes its answers over. */
+export function start(boot: Boot): void {
+  const { connection } = boot;
+  const page = new Page(initialTheme());
+  const lsp = new LspClient(boot.lsp);
+  void lsp.capabilities().then((capabilities) => registerProviders(connection, lsp, capabilities));
+  let workspace: Workspace | null = null;
+  let starting = false;
+  /** Resolves once the first file is in front (or soon after a start without one): the lessons come after. */
+  let firstShown: () => void = () => undefined;
+  const shown = new Promise<void>((resolve) => (firstShown = resolve));
+  page.on((event) => {
+    if (event.kind === "active" && event.path !== null) firstShown();
+  });
+
+  mountBanner(element("banner"), connection);
+  const inviteSlot = mountHeader(element("header"), page, connection, () => workspace);
+  mountPeople(element("people"), inviteSlot, page, connection, () => workspace);
+  mountFiles(element("files"), page, connection);
+  mountRun(element("run"), page, connection, () => workspace?.whenSaved(5000) ?? Promise.resolve(true));
+  const filesText = async () => {
+    const texts: Record<string, string> = {};
+    for (const path of page.files) {
+      const file = await workspace?.open(path);
+      if (file !== undefined) texts[path] = file.session.text;
+    }
+    return texts;
+  };
+  mountLessons(element("lessons"), page, connection, serverLessons(connection), filesText, shown);
+  mountSidebarTabs(page);
+  const editorRoot = element("editor");
+  const startError = (message: string) => {
+    firstShown();
+    editorRoot.replaceChildren();
+    const note = document.createElement("div");
+    note.className = "panel-error start-error";
+    note.dataset.testid = "start-error";
+    note.textContent = message;
+    editorRoot.append(note);
+  };
+
+  /** The file list, fresh (after a reconnect this also makes the socket a member again). */
+  const refreshFiles = async (playground: string, listed?: Promise<string[]>) => {
+    const files = await (listed ?? connection.api.filesList(playground).then((list) => list.map((f) => f.path)));
+    page.post({ kind: "files", paths: files });
+    for (const path of workspace?.paths() ?? []) {
+      if (!files.includes(path)) page.post({ kind: "closed", path });
+    }
+    return files;
+  };
+
+  const filesChanged = (event: FilesChanged) => {
+    const view = page.view;
+    if (view === null || event.playground !== view.playground) return;
+    const files = page.files.filter((p) => p !== event.path);
+    if (event.kind === "create") files.push(event.path);
+    if (event.kind === "rename" && event.newPath !== undefined && !files.includes(event.newPath)) files.push(event.newPath);
+    page.post({ kind: "files", paths: files });
+    if (event.kind === "delete") page.post({ kind: "closed", path: event.path });
+    if (event.kind === "rename" && event.newPath !== undefined) {
+      page.post({ kind: "renamed", path: event.path, newPath: event.newPath });
+    }
+  };
+
+  const open = async () => {
+    // The start-up's answers if they were made on this socket, else asked now.
+    const early = boot.takeStart();
+    const chosen = early === null ? null : await early;
+    const info = chosen === null ? await choosePlayground(connection) : chosen.info;
+    if (info === null) {
+      startError("This invitation does not open a playground any more (it may have been revoked).");
+      return;
+    }
+    history.replaceState(null, "", `${location.pathname}${location.search}#p=${encodeURIComponent(info.playground)}`);
+    if (workspace === null) {
+      workspace = new Workspace(connection, lsp, info.playground, participantName(), (p, path, name) => boot.takeJoin(p, path, name));
+      mountEditor(editorRoot, page, connection, workspace);
+    }
+    page.post({
+      kind: "playground",
+      view: { playground: info.playground, title: info.title, role: info.role, owner: !connection.isInvited },
+    });
+    const files = await refreshFiles(info.playground, chosen?.files);
+    for (const event of chosen?.changes() ?? []) filesChanged(event);
+    const tabs = initialTabs(info.playground, files.filter((p) => page.files.includes(p)));
+    for (const path of tabs) page.post({ kind: "open", path });
+  };
+
+  connection.on("playground/files/changed", filesChanged);
+
+  const ready = () => {
+    const view = page.view;
+    if (view !== null) {
+      refreshFiles(view.playground).catch((error: unknown) => console.warn("could not list the files", error));
+      return;
+    }
+    if (starting) return;
+    starting = true;
+    open()
+      .catch((error: unknown) => startError(`Could not open a playground: ${describeError(error)}`))
+      .finally(() => {
+        starting = false;
+        // The first tabs have taken what they could of the start-up's joins; the rest are left.
+        boot.settle();
+        window.setTimeout(firstShown, 2000);
+      });
+  };
+  connection.onReady(ready);
+  // The start-up's socket may be ready already (its answers too).
+  if (connection.current !== null) ready();
+
+  window.addEventListener("hashchange", () => {
+    const wanted = playgroundInHash();
+    if (wanted !== null && page.view !== null && wanted !== page.view.playground) location.reload();
+  });
+
+  page.post({ kind: "theme", theme: page.theme });
+}
