@@ -105,13 +105,17 @@ async def _open(browser: Browser, served: Served, sizes: list[tuple[int, int]]) 
         transferred += body
         requests += 1
 
-    page.on("response", lambda r: asyncio.ensure_future(count(r)))
+    counting: list[asyncio.Future[None]] = []
+    page.on("response", lambda r: counting.append(asyncio.ensure_future(count(r))))
     await page.goto(f"{served.origin}/?token={served.token}")
     marks = await _marks(page, "editor", "squiggle")
     await page.wait_for_load_state("networkidle")
+    await asyncio.gather(*counting)
     sizes.append((transferred, requests))
     result = {"open_ms": marks["squiggle"]}  # from navigation start (performance's origin)
     result.update(await _type_and_run(page))
+    # A response that came later is still being counted: closing under it would fail the run.
+    await asyncio.gather(*counting, return_exceptions=True)
     await context.close()
     return result
 
