@@ -309,6 +309,7 @@ function M.solution()
       local text = solution.files[solution.entry] or ''
       local buf = vim.api.nvim_create_buf(false, true)
       pcall(vim.api.nvim_buf_set_name, buf, ('playground://solution/%s/%s'):format(id, solution.entry))
+      vim.b[buf].lionagi_playground_lesson = id
       vim.api.nvim_buf_set_lines(buf, 0, -1, false, vim.split(text, '\n', { trimempty = false }))
       vim.bo[buf].filetype = vim.filetype.match({ filename = solution.entry }) or ''
       vim.bo[buf].modifiable = false
