@@ -46,6 +46,38 @@ async def set_name(page: Page, name: str) -> None:
     await field.press("Enter")
 
 
+LABEL = "[data-testid=editor] [data-testid=remote-cursor-name]"
+CARET = "[data-testid=editor] .rc-caret"
+
+# The label's and the caret's boxes once the label sits by the caret (above its line, or below
+# on the first line), with the label's colour and the caret's.
+LABEL_BY_CARET = """([labelSelector, caretSelector]) => {
+    const label = document.querySelector(labelSelector);
+    const caret = document.querySelector(caretSelector);
+    if (!label || !caret) return null;
+    const l = label.getBoundingClientRect(), c = caret.getBoundingClientRect();
+    const beside = Math.abs(l.left - c.left) <= 4;
+    const touching = Math.abs(l.bottom - c.top) <= 4 || Math.abs(l.top - c.bottom) <= 4;
+    if (!beside || !touching) return null;
+    return [
+        getComputedStyle(label).backgroundColor,
+        getComputedStyle(caret, "::before").borderLeftColor,
+    ];
+}"""
+
+
+async def expect_name_at_caret(page: Page, name: str) -> None:
+    """The collaborator's name shows in a label in the editor, by their caret, in its colour."""
+    label = page.locator(LABEL)
+    await expect(label).to_have_count(1, timeout=TIMEOUT)
+    await expect(label).to_have_text(name, timeout=TIMEOUT)
+    await expect(label).to_be_visible()
+    await expect(page.locator(CARET)).to_have_count(1, timeout=TIMEOUT)
+    found = await page.wait_for_function(LABEL_BY_CARET, arg=[LABEL, CARET], timeout=TIMEOUT)
+    label_colour, caret_colour = await found.json_value()
+    assert label_colour == caret_colour
+
+
 async def test_two_browsers_converge_see_each_other_and_share_a_run(
     browser: Browser, context: BrowserContext, served: Served
 ) -> None:
@@ -86,6 +118,9 @@ async def test_two_browsers_converge_see_each_other_and_share_a_run(
         )
         await expect(alice.get_by_test_id("participants")).to_contain_text("Bob", timeout=TIMEOUT)
         await expect(bob.get_by_test_id("participants")).to_contain_text("Alice", timeout=TIMEOUT)
+        # ... and the other's name in a label of their colour at that caret, in the editor.
+        await expect_name_at_caret(alice, "Bob")
+        await expect_name_at_caret(bob, "Alice")
 
         # Bob runs; both consoles show the output.
         await bob.get_by_test_id("run").click()

@@ -6,6 +6,7 @@
 
 import type { Connection } from "../connection/connection";
 import { describeError } from "../connection/rpc";
+import { showCursorNames } from "../editor/cursors";
 import { MAX_FILE_UNITS } from "../editor/shared-file";
 import type { SharedFile, Workspace } from "../editor/workspace";
 import { monaco } from "../editor/monaco";
@@ -45,6 +46,8 @@ export function mountEditor(root: HTMLElement, page: Page, connection: Connectio
     renderWhitespace: "selection",
     "semanticHighlighting.enabled": false,
   });
+
+  showCursorNames(editor);
 
   const tabs = new Map<string, Tab>();
   let active: string | null = null;
