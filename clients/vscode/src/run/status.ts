@@ -56,7 +56,7 @@ export class StatusBar implements vscode.Disposable {
   usage(elapsedMs: number, memoryBytes: number, cpuPercent: number, warnings: readonly string[]): void {
     const warn = warnings.length > 0 ? "$(warning) " : "";
     this.busy(
-      `$(sync~spin) lionagi: ${warn}${formatSeconds(elapsedMs)} · ${formatBytes(memoryBytes)} · ${Math.round(cpuPercent)}% CPU`,
+      `$(sync~spin) lionagi: running ${warn}${formatSeconds(elapsedMs)} · ${formatBytes(memoryBytes)} · ${Math.round(cpuPercent)}% CPU`,
       warnings.join("\n"),
     );
   }

@@ -22,6 +22,7 @@ export class RunTerminal implements vscode.Disposable {
   private open = false;
   private queued: string[] = [];
   private typed = "";
+  private atLineStart = true;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly input: TerminalInput) {
@@ -57,12 +58,16 @@ export class RunTerminal implements vscode.Disposable {
 
   /** Program output: line feeds become the terminal's CR LF. */
   write(text: string): void {
+    if (text === "") return;
     this.raw(text.replace(/\r?\n/g, "\r\n"));
+    this.atLineStart = text.endsWith("\n");
   }
 
-  /** A line of our own (a run's start or end), dimmed or coloured by an SGR code. */
+  /** A line of our own (a run's start or end), on a line of its own, coloured by an SGR code. */
   note(text: string, sgr = "2"): void {
-    this.raw(`\x1b[${sgr}m${text.replace(/\r?\n/g, "\r\n")}\x1b[0m\r\n`);
+    const start = this.atLineStart ? "" : "\r\n";
+    this.raw(`${start}\x1b[${sgr}m${text.replace(/\r?\n/g, "\r\n")}\x1b[0m\r\n`);
+    this.atLineStart = true;
   }
 
   /** Forgets what was typed and not sent (a new run starts with an empty line). */
@@ -86,12 +91,14 @@ export class RunTerminal implements vscode.Disposable {
     for (const ch of data) {
       if (ch === "\x03") {
         this.raw("^C\r\n");
+        this.atLineStart = true;
         this.typed = "";
         this.input.interrupt();
       } else if (!this.input.accepting()) {
         continue;
       } else if (ch === "\r" || ch === "\n") {
         this.raw("\r\n");
+        this.atLineStart = true;
         const line = `${this.typed}\n`;
         this.typed = "";
         this.input.line(line, false);
@@ -108,6 +115,7 @@ export class RunTerminal implements vscode.Disposable {
       } else if (ch >= " ") {
         this.typed += ch;
         this.raw(ch);
+        this.atLineStart = false;
       }
     }
   }
