@@ -213,6 +213,8 @@ def start_workbench(
 async def open_workbench(page: Page, workbench: Workbench) -> None:
     await page.goto(workbench.url)
     await page.wait_for_selector(".monaco-workbench .part.statusbar", timeout=TIMEOUT)
+    # The extension's status bar item: its host is up, its commands are in the palette.
+    await expect(status_item(page)).to_be_visible(timeout=TIMEOUT)
 
 
 def status_item(page: Page) -> Locator:
@@ -249,8 +251,6 @@ async def open_file(page: Page, name: str) -> None:
     await box.press("Enter")
     await expect(page.locator(".tab.active", has_text=name)).to_be_visible(timeout=TIMEOUT)
     await active_editor(page).click()
-    # The extension starts with the first Python file: its status bar item shows then.
-    await expect(status_item(page)).to_be_visible(timeout=TIMEOUT)
 
 
 def active_editor(page: Page) -> Locator:

@@ -26,8 +26,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const lessons = new Lessons(local, runs, context.workspaceState);
   const targets = {
     local,
-    shared: (uri: vscode.Uri) =>
-      joined !== null && uri.authority === joined.id ? { channel: joined, playground: joined.id, path: uri.path.slice(1) } : null,
+    shared: (uri: vscode.Uri) => {
+      const path = joined?.pathOf(uri) ?? null;
+      return joined !== null && path !== null ? { channel: joined, playground: joined.id, path } : null;
+    },
   };
 
   const run = async (limits?: Awaited<ReturnType<typeof askLimits>>) => {
@@ -36,6 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.window.showInformationMessage("lionagi Playground: open a file to run it.");
       return;
     }
+    if (document.uri.scheme !== SCHEME) await local.ensureStarted();
     const target = await runTarget(document, targets, limits ?? undefined);
     if (target !== null) await runs.start(target.channel, target.params, target.title);
   };
@@ -85,7 +88,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const sharedFile = () => {
     const uri = vscode.window.activeTextEditor?.document.uri;
-    return uri?.scheme === SCHEME && joined !== null && uri.authority === joined.id ? joined.file(uri.path.slice(1)) : null;
+    const path = uri === undefined ? null : (joined?.pathOf(uri) ?? null);
+    return path === null ? null : (joined?.file(path) ?? null);
   };
 
   context.subscriptions.push(
@@ -100,7 +104,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (limits !== null) await run(limits);
     }),
     vscode.commands.registerCommand("lionagiPlayground.stop", () => runs.stop()),
-    vscode.commands.registerCommand("lionagiPlayground.newFromLesson", () => lessons.newFromLesson()),
+    vscode.commands.registerCommand("lionagiPlayground.newFromLesson", async () => {
+      await local.ensureStarted();
+      await lessons.newFromLesson();
+    }),
     vscode.commands.registerCommand("lionagiPlayground.nextHint", () => lessons.nextHint()),
     vscode.commands.registerCommand("lionagiPlayground.checkLesson", () => lessons.check()),
     vscode.commands.registerCommand("lionagiPlayground.join", join),
@@ -116,7 +123,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (state !== "running") runs.channelLost(local);
     }),
   );
-  await local.start();
+  // The server starts with the first Python file (or the first command that needs it).
+  const python = (d: vscode.TextDocument) => d.languageId === "python" && (d.uri.scheme === "file" || d.uri.scheme === "untitled");
+  if (vscode.workspace.textDocuments.some(python)) {
+    await local.ensureStarted();
+  } else {
+    const waiting = vscode.workspace.onDidOpenTextDocument((d) => {
+      if (!python(d)) return;
+      waiting.dispose();
+      void local.ensureStarted();
+    });
+    context.subscriptions.push(waiting);
+  }
 }
 
 export async function deactivate(): Promise<void> {

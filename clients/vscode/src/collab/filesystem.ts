@@ -1,5 +1,6 @@
 /**
- * `playground://<playground>/<path>`: the files of the joined playground as a file system, so
+ * `playground:/<playground>/<path>` (the id is in the path: VS Code compares authorities without
+ * case, and ids are case-sensitive): the files of the joined playground as a file system, so
  * they open as ordinary editors. Reading a file joins it and gives the shared text; writing an
  * open file changes nothing (its edits are shared as they are typed); new, renamed and deleted
  * files go to the server (`playground/files/*`).
@@ -99,10 +100,12 @@ export class PlaygroundFileSystem implements vscode.FileSystemProvider {
 
   private locate(uri: vscode.Uri): { playground: JoinedPlayground; path: string } {
     const playground = this.joined();
-    if (playground === null || playground.id !== uri.authority) {
+    // The root of the playground is its own folder: `playground:/<id>`.
+    const path = playground === null ? null : uri.path === `/${playground.id}` ? "" : playground.pathOf(uri);
+    if (playground === null || path === null) {
       throw vscode.FileSystemError.Unavailable("this playground is not joined: run 'lionagi Playground: Join Playground'");
     }
-    return { playground, path: uri.path.replace(/^\/+/, "") };
+    return { playground, path };
   }
 
   private async call(action: () => Promise<unknown>): Promise<void> {

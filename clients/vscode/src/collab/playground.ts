@@ -2,7 +2,7 @@
  * A playground joined with an invitation link: one WebSocket to `lionagi-playground serve`
  * carrying both LSP (diagnostics and completion for the shared Python files, through
  * vscode-languageclient) and the `playground/*` methods. Its files are SharedDocuments under
- * `playground://<id>/<path>`; the connection comes back by itself after a drop, and every file
+ * `playground:/<id>/<path>`; the connection comes back by itself after a drop, and every file
  * catches up from its last revision.
  */
 
@@ -121,7 +121,13 @@ export class JoinedPlayground implements vscode.Disposable, Channel {
   }
 
   uri(path: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: SCHEME, authority: this.id, path: `/${path}` });
+    return vscode.Uri.from({ scheme: SCHEME, path: `/${this.id}/${path}` });
+  }
+
+  /** The path of a file of this playground from its URI, or null when it is not one. */
+  pathOf(uri: vscode.Uri): string | null {
+    const prefix = `/${this.id}/`;
+    return uri.scheme === SCHEME && uri.path.startsWith(prefix) ? uri.path.slice(prefix.length) : null;
   }
 
   file(path: string): SharedDocument | null {
@@ -282,7 +288,10 @@ export class JoinedPlayground implements vscode.Disposable, Channel {
   // --- editors -----------------------------------------------------------------------------
 
   private watchEditors(): void {
-    const mine = (uri: vscode.Uri) => (uri.scheme === SCHEME && uri.authority === this.id ? this.files.get(uri.path.slice(1)) : undefined);
+    const mine = (uri: vscode.Uri) => {
+      const path = this.pathOf(uri);
+      return path === null ? undefined : this.files.get(path);
+    };
     this.subscriptions.push(
       vscode.workspace.onDidOpenTextDocument((d) => {
         const file = mine(d.uri);

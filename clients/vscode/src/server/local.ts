@@ -96,6 +96,12 @@ export class LocalServer implements vscode.Disposable, Channel {
     return true;
   }
 
+  /** Starts the server the first time it is needed (a Python file, a run, a lesson). */
+  async ensureStarted(): Promise<boolean> {
+    if (this.stateValue === "stopped" && this.client === null) return this.start();
+    return this.running;
+  }
+
   async stop(): Promise<void> {
     const client = this.client;
     this.client = null;
