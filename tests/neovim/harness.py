@@ -162,8 +162,8 @@ def environment(home: Path, cmd: list[str]) -> dict[str, str]:
     }
 
 
-def start_editor(home: Path, cmd: list[str] | None = None) -> Editor:
-    """Starts Neovim with the test configuration, the server command being `cmd`."""
+def start_editor(home: Path, cmd: list[str] | None = None, init: Path = INIT) -> Editor:
+    """Starts Neovim with the configuration `init`, the server command being `cmd`."""
     home.mkdir(parents=True, exist_ok=True)
     env = environment(home, SERVER if cmd is None else cmd)
     # env(1) sets the folder and variables, then becomes nvim (pynvim spawns with ours).
@@ -176,7 +176,7 @@ def start_editor(home: Path, cmd: list[str] | None = None) -> Editor:
         "--headless",
         "--clean",
         "-u",
-        str(INIT),
+        str(init),
     ]
     return Editor(pynvim.attach("child", argv=argv), home)
 

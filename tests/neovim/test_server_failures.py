@@ -9,6 +9,8 @@ import pytest
 
 from tests.neovim.harness import SERVER, Editor, start_editor, stop_editor
 
+CHECKOUT = Path(__file__).resolve().parents[2]
+
 
 @pytest.mark.slow
 def test_a_missing_server_says_how_to_install_and_restart_recovers(tmp_path: Path) -> None:
@@ -18,7 +20,8 @@ def test_a_missing_server_says_how_to_install_and_restart_recovers(tmp_path: Pat
         editor.edit(tmp_path / "agent.py", "from lionagi import Agent\n\nagent = Agent()\n")
         editor.wait_message(f"the server `{program}` was not found")
         messages = editor.messages()
-        assert "pip install lionagi-playground" in messages
+        # The plugin is in this checkout: the install command is its `make setup`.
+        assert f"Install it with `make -C '{CHECKOUT}' setup`" in messages
         assert ":PlaygroundRestart" in messages
         # Opening another file does not say it again; asking for a run does.
         editor.edit(tmp_path / "other.py", "x = 1\n")

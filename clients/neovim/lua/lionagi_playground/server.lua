@@ -97,6 +97,13 @@ end
 --- @param bufnr integer
 --- @param callback fun(client: vim.lsp.Client)
 function M.with_client(bufnr, callback)
+  -- The buffer's own server first: it has the buffer's unsaved text (and it may have been
+  -- started by nvim-lspconfig's framework, with a root of its own).
+  local attached = vim.lsp.get_clients({ bufnr = bufnr, name = NAME })[1]
+  if attached then
+    callback(attached)
+    return
+  end
   local config = vim.lsp.config[NAME]
   if not config then
     M.notify('lionagi-playground: no configuration; call require("lionagi_playground").setup()', vim.log.levels.ERROR)
@@ -136,6 +143,7 @@ end
 --- Stops every client of the server and starts it again for every buffer it applies to.
 function M.restart()
   warned_missing = false
+  require('lionagi_playground').refresh()
   for _, client in ipairs(vim.lsp.get_clients({ name = NAME, _uninitialized = true })) do
     stopping[client.id] = true
   end
