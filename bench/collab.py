@@ -1,7 +1,7 @@
 """Co-editing under load: N clients typing on one document through the real WebSocket server.
 
     .venv/bin/python bench/collab.py [--clients 20] [--rate 5] [--seconds 60] [--flood 10]
-                                     [--burst 500] [--no-deflate]
+                                     [--burst 500] [--no-deflate] [--in-process]
 
 Starts `lionagi-playground lsp --ws` with a fresh data folder, waits for it to finish warming
 up, creates a playground holding a 2,000-line file, and connects N clients that each make
@@ -18,6 +18,12 @@ A connection may send 200 messages a second after a burst of 600 (`connection_li
 one client's flood goes faster than that: it floods `burst` ops per connection, then the next
 connection (a new clientId) takes over, and only the flooding time is counted. The clients
 offer permessage-deflate, as browsers do, unless `--no-deflate`.
+
+`--in-process` floods the server's own stack in the bench's process instead (sessions, pygls,
+handlers, rooms, the SQLite log, the frame queues; sockets in memory, so no uvicorn, WebSocket
+framing, deflate or socket calls), one client then N, and reports its CPU per acked op, split
+between the event loop and the log's writer thread: what changes to the server's Python show in
+without the rest of the stack and the bench's clients sharing the machine.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import psutil
 from websockets.asyncio.client import ClientConnection, connect
@@ -315,6 +321,110 @@ async def new_playground(url: str) -> str:
     return str(made["playground"])
 
 
+class _Socket:
+    """A WebSocket as `serve_session` uses one, in memory, with a minimal client on the other
+    end: it reads the revision of each remoteOp and the answer to each request, nothing more."""
+
+    def __init__(self) -> None:
+        self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.answers: dict[int, asyncio.Future[Any]] = {}
+        self.revision = 0
+
+    async def receive(self) -> dict[str, Any]:
+        return await self.inbox.get()
+
+    async def send_text(self, frame: str) -> None:
+        if frame.startswith('{"jsonrpc": "2.0", "method": "playground/collab/remoteOp"'):
+            at = frame.index('"revision": ') + 12
+            self.revision = max(self.revision, int(frame[at : frame.index(",", at)]))
+            return
+        message = json.loads(frame)
+        if (answer := self.answers.pop(message.get("id"), None)) is not None:
+            answer.set_result(message.get("result"))
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        return None
+
+    def request(self, number: int, method: str, params: Any) -> asyncio.Future[Any]:
+        answer = asyncio.get_running_loop().create_future()
+        self.answers[number] = answer
+        message = {"jsonrpc": "2.0", "id": number, "method": method, "params": params}
+        self.inbox.put_nowait({"type": "websocket.receive", "text": json.dumps(message)})
+        return answer
+
+
+async def in_process(count: int, seconds: float) -> dict[str, Any]:
+    """`count` clients flooding the server's own stack in this process (sessions, pygls,
+    handlers, rooms, the SQLite log with its fsyncs, the frame queues) over in-memory sockets:
+    no uvicorn, no WebSocket framing or deflate, no socket calls. The CPU per op is the
+    server's Python, the minimal clients' few microseconds per frame included."""
+    import threading
+
+    from lionagi_playground.server.connection_limits import Limits
+    from lionagi_playground.server.shared import Shared
+    from lionagi_playground.server.websocket import serve_session
+
+    with tempfile.TemporaryDirectory() as data:
+        shared = Shared(None, data_dir=Path(data))
+        quiet, before = 0, time.process_time()
+        while quiet < 2:  # the completion engine warms up in a thread: let it finish
+            await asyncio.sleep(0.5)
+            now = time.process_time()
+            quiet, before = (quiet + 1 if now - before < 0.05 else 0), now
+        unlimited = Limits(messages_per_second=1e9, message_burst=1e9)
+        sockets = [_Socket() for _ in range(count)]
+        sessions = [
+            asyncio.create_task(serve_session(cast(Any, s), shared, limits=unlimited))
+            for s in sockets
+        ]
+        for s in sockets:
+            await s.request(1, "initialize", {"capabilities": {}})
+        made = await sockets[0].request(2, "playground/create", {"files": {PATH: document()}})
+        where = {"playground": made["playground"], "path": PATH}
+        start = len(document())
+        for s in sockets:
+            s.revision = (await s.request(3, "playground/collab/join", where))["revision"]
+        me = psutil.Process()
+        names = {t.native_id: t.name for t in threading.enumerate()}
+        threads_before = {t.id: t.user_time + t.system_time for t in me.threads()}
+        cpu_before, started = time.process_time(), time.perf_counter()
+        acked = 0
+
+        async def flood(socket: _Socket, seed: int) -> None:
+            nonlocal acked
+            rng = random.Random(seed)
+            seq = 0
+            while time.perf_counter() < started + seconds:
+                seq += 1
+                length = start + socket.revision  # insert-only: one unit an op
+                at = rng.randrange(length + 1)
+                op = [c for c in (at, "x", length - at) if c]
+                params = {**where, "revision": socket.revision, "seq": seq, "op": op}
+                answer = await socket.request(100 + seq, "playground/collab/op", params)
+                socket.revision = max(socket.revision, answer["revision"])
+                acked += 1
+
+        await asyncio.gather(*(flood(s, n) for n, s in enumerate(sockets)))
+        elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_before
+        threads = {
+            names.get(t.id, str(t.id)): t.user_time + t.system_time - threads_before.get(t.id, 0)
+            for t in me.threads()
+        }
+        for s in sockets:
+            s.inbox.put_nowait({"type": "websocket.disconnect"})
+        await asyncio.gather(*sessions, return_exceptions=True)
+        shared.close()
+    return {
+        "clients": count,
+        "acked ops/s": round(acked / elapsed, 1),
+        "acked": acked,
+        "CPU us/op": round(1e6 * cpu / acked),
+        "event loop us/op": round(1e6 * threads.get("MainThread", 0) / acked),
+        "log writer us/op": round(1e6 * threads.get("collab-store", 0) / acked),
+    }
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
@@ -327,9 +437,19 @@ async def main() -> None:
     parser.add_argument(
         "--no-deflate", action="store_true", help="clients do not offer permessage-deflate"
     )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="flood the server's stack in this process over in-memory sockets instead",
+    )
     args = parser.parse_args()
     if args.no_deflate:
         Client.compression = None
+    if args.in_process:
+        for count in (1, args.clients):
+            result = await in_process(count, args.flood)
+            print(json.dumps({"run": f"in-process, {count} flooding", **result}), flush=True)
+        return
     with tempfile.TemporaryDirectory() as data:
         server = subprocess.Popen(  # noqa: ASYNC220 (before any client: nothing to block)
             [
