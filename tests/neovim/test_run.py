@@ -117,3 +117,23 @@ def test_a_refused_run_says_why(editor: Editor, tmp_path: Path) -> None:
     editor.command("PlaygroundRun")
     editor.wait_console("✘ invalid params for playground/run")
     editor.wait_console("timeout")
+
+
+@pytest.mark.slow
+def test_a_figure_is_saved_and_named_in_the_split(editor: Editor, tmp_path: Path) -> None:
+    program = (
+        "import matplotlib.pyplot as plt\n"
+        "plt.plot([1, 2, 3], [1, 4, 9])\n"
+        "plt.show()\n"
+        "print('after the figure')\n"
+    )
+    editor.edit(tmp_path / "plot.py", program)
+    editor.wait_client()
+    editor.command("PlaygroundRun")
+    editor.wait_console("after the figure")
+    editor.wait_console("✔ ok")
+    text = editor.console_text().replace("\n", "")  # the terminal wraps the long path
+    start = text.index("[image/png, ")
+    path = Path(text[text.index(": ", start) + 2 : text.index(".png]", start) + 4])
+    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    path.unlink()
