@@ -5,7 +5,8 @@ end
 vim.g.loaded_lionagi_playground = true
 
 if vim.fn.has('nvim-0.11') == 0 then
-  vim.notify_once('lionagi-playground needs Neovim 0.11 or later (vim.lsp.config)', vim.log.levels.WARN)
+  local needs = 'lionagi-playground needs Neovim 0.11 or later (vim.lsp.config)'
+  vim.notify_once(needs, vim.log.levels.WARN)
   return
 end
 

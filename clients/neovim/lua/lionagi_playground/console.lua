@@ -176,7 +176,10 @@ function M.new(title)
   local buf = vim.api.nvim_create_buf(false, true)
   local previous = current
   local win = window_for(buf)
-  local self = setmetatable({ buf = buf, title = title, typed = '', tail = '', status_text = '' }, Console)
+  local self = setmetatable(
+    { buf = buf, title = title, typed = '', tail = '', status_text = '' },
+    Console
+  )
   self.chan = vim.api.nvim_open_term(buf, {
     on_input = function(_, _, _, data)
       vim.schedule(function()
@@ -220,7 +223,10 @@ end
 --- Shows the latest console again (after its window was closed).
 function M.show()
   if not current or not current:valid() then
-    vim.notify('lionagi-playground: no output yet; :PlaygroundRun runs the current file', vim.log.levels.INFO)
+    vim.notify(
+      'lionagi-playground: no output yet; :PlaygroundRun runs the current file',
+      vim.log.levels.INFO
+    )
     return
   end
   local win = shown_window() or window_for(current.buf)

@@ -15,7 +15,9 @@ M.name = 'lionagi_playground'
 function M.checkout()
   local here = debug.getinfo(1, 'S').source:sub(2)
   local root = vim.fn.fnamemodify(here, ':p:h:h:h:h:h')
-  if vim.fn.filereadable(root .. '/pyproject.toml') == 1 and vim.fn.isdirectory(root .. '/server') == 1 then
+  local ours = vim.fn.filereadable(root .. '/pyproject.toml') == 1
+    and vim.fn.isdirectory(root .. '/server') == 1
+  if ours then
     return root
   end
   return nil
@@ -43,7 +45,8 @@ function M.default_install()
 end
 
 --- @class lionagi_playground.Options
---- @field cmd string[]? the server's command line (default: `lionagi-playground lsp`, from PATH or the checkout's .venv)
+--- @field cmd string[]? the server's command line (default: `lionagi-playground lsp`, from PATH
+---   or the checkout's .venv)
 --- @field filetypes string[] buffers the server attaches to
 --- @field root_markers string[]? one server per root found by these; nil: one server in all
 --- @field enable boolean call vim.lsp.enable (false: only configure)

@@ -91,22 +91,24 @@ local function show_panel(template)
     vim.bo[buf].filetype = 'markdown'
     vim.b[buf].lionagi_playground_lesson = template.id
     state.panel = buf
-    local lines = { '# ' .. template.title, '', ('*%s · %s · %s*'):format(template.language, template.category, template.difficulty), '' }
+    local kind = ('*%s · %s · %s*')
+      :format(template.language, template.category, template.difficulty)
+    local lines = { '# ' .. template.title, '', kind, '' }
     vim.list_extend(lines, vim.split(template.description or template.summary or '', '\n'))
     vim.list_extend(lines, {
       '',
       '---',
-      ('`:PlaygroundRun` runs `%s`; `:PlaygroundCheck` checks it; `:PlaygroundHint` shows a hint (%d); `:PlaygroundSolution` shows the solution.'):format(
-        template.entry,
-        template.hints
-      ),
+      ('`:PlaygroundRun` runs `%s`; `:PlaygroundCheck` checks it;'):format(template.entry),
+      ('`:PlaygroundHint` shows a hint (%d); `:PlaygroundSolution` the solution.')
+        :format(template.hints),
       '',
     })
     vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
     vim.bo[buf].modifiable = false
   end
   if #vim.fn.win_findbuf(buf) == 0 then
-    local win = vim.api.nvim_open_win(buf, false, { split = 'right', win = 0, width = math.max(40, math.floor(vim.o.columns * 0.4)) })
+    local width = math.max(40, math.floor(vim.o.columns * 0.4))
+    local win = vim.api.nvim_open_win(buf, false, { split = 'right', win = 0, width = width })
     vim.wo[win].wrap = true
     vim.wo[win].linebreak = true
     vim.wo[win].number = false
@@ -131,11 +133,13 @@ function M.open(id, fresh)
       end
       write_file(marker, id .. '\n')
     end
-    lessons[id] = { template = template, hints_shown = 0, panel = lessons[id] and lessons[id].panel }
+    local panel = lessons[id] and lessons[id].panel
+    lessons[id] = { template = template, hints_shown = 0, panel = panel }
     vim.cmd.edit(vim.fn.fnameescape(vim.fs.joinpath(dir, template.entry)))
     show_panel(template)
     if kept then
-      say(('your work on "%s" is kept in %s; :PlaygroundLesson! %s starts it over'):format(template.title, dir, id))
+      local kept_in = 'your work on "%s" is kept in %s; :PlaygroundLesson! %s starts it over'
+      say(kept_in:format(template.title, dir, id))
     else
       say(('"%s": the starter files are in %s'):format(template.title, dir))
     end
@@ -216,7 +220,8 @@ function M.hint()
       state.hints_shown = hint.index + 1
       local panel = show_panel(state.template)
       vim.bo[panel].modifiable = true
-      vim.api.nvim_buf_set_lines(panel, -1, -1, false, vim.split(('**Hint %d/%d.** %s'):format(hint.index + 1, hint.count, hint.text), '\n'))
+      local text = ('**Hint %d/%d.** %s'):format(hint.index + 1, hint.count, hint.text)
+      vim.api.nvim_buf_set_lines(panel, -1, -1, false, vim.split(text, '\n'))
       vim.bo[panel].modifiable = false
       say(('hint %d/%d: %s'):format(hint.index + 1, hint.count, hint.text))
     end)
@@ -280,7 +285,8 @@ function M.check()
       stdin = ''
     end
     local wants_displays = check.displays and #check.displays > 0
-    run.start(vim.api.nvim_get_current_buf(), { files = files, entry = check.entry, stdin = stdin }, {
+    local params = { files = files, entry = check.entry, stdin = stdin }
+    run.start(vim.api.nvim_get_current_buf(), params, {
       title = 'check ' .. id,
       on_exit = function(r, exit)
         if exit.status == 'cancelled' then
@@ -308,7 +314,8 @@ function M.solution()
     ask('playground/templates/solution', { id = id }, function(solution)
       local text = solution.files[solution.entry] or ''
       local buf = vim.api.nvim_create_buf(false, true)
-      pcall(vim.api.nvim_buf_set_name, buf, ('playground://solution/%s/%s'):format(id, solution.entry))
+      local name = ('playground://solution/%s/%s'):format(id, solution.entry)
+      pcall(vim.api.nvim_buf_set_name, buf, name)
       vim.b[buf].lionagi_playground_lesson = id
       vim.api.nvim_buf_set_lines(buf, 0, -1, false, vim.split(text, '\n', { trimempty = false }))
       vim.bo[buf].filetype = vim.filetype.match({ filename = solution.entry }) or ''

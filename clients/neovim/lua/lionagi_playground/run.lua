@@ -224,7 +224,8 @@ function M.buffer_text(bufnr)
   return text
 end
 
-local DEFAULT_NAMES = { python = 'main.py', javascript = 'main.js', sh = 'main.sh', bash = 'main.sh' }
+local DEFAULT_NAMES =
+  { python = 'main.py', javascript = 'main.js', sh = 'main.sh', bash = 'main.sh' }
 
 --- Runs a buffer: its folder from disk with the open buffers' unsaved text when the server
 --- has it open (docs/protocol.md, The workspace of a `uri`), else its text alone.
@@ -234,13 +235,17 @@ function M.run_buffer(bufnr)
   local attached = #vim.lsp.get_clients({ bufnr = bufnr, name = 'lionagi_playground' }) > 0
   local params --- @type table
   local title --- @type string
-  if path ~= '' and (attached or (vim.fn.filereadable(path) == 1 and not vim.bo[bufnr].modified)) then
+  local saved = vim.fn.filereadable(path) == 1 and not vim.bo[bufnr].modified
+  if path ~= '' and (attached or saved) then
     params = { uri = vim.uri_from_fname(path) }
     title = vim.fs.basename(path)
   else
     local name = path ~= '' and vim.fs.basename(path) or DEFAULT_NAMES[vim.bo[bufnr].filetype]
     if not name then
-      vim.notify('lionagi-playground: save the buffer first, so the run knows its language', vim.log.levels.WARN)
+      vim.notify(
+        'lionagi-playground: save the buffer first, so the run knows its language',
+        vim.log.levels.WARN
+      )
       return
     end
     params = { files = { [name] = M.buffer_text(bufnr) }, entry = name }

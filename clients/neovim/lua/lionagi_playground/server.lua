@@ -49,7 +49,8 @@ function M.check_missing(bufnr)
     return
   end
   local config = vim.lsp.config[NAME]
-  if not config or (config.filetypes and not vim.tbl_contains(config.filetypes, vim.bo[bufnr].filetype)) then
+  local filetypes = config and config.filetypes
+  if not config or (filetypes and not vim.tbl_contains(filetypes, vim.bo[bufnr].filetype)) then
     return
   end
   local program = M.missing(config.cmd)
@@ -106,7 +107,10 @@ function M.with_client(bufnr, callback)
   end
   local config = vim.lsp.config[NAME]
   if not config then
-    M.notify('lionagi-playground: no configuration; call require("lionagi_playground").setup()', vim.log.levels.ERROR)
+    M.notify(
+      'lionagi-playground: no configuration; call require("lionagi_playground").setup()',
+      vim.log.levels.ERROR
+    )
     return
   end
   local program = M.missing(config.cmd)
@@ -121,17 +125,26 @@ function M.with_client(bufnr, callback)
   local id = vim.lsp.start(config, { bufnr = bufnr, attach = false, silent = true })
   local client = id and vim.lsp.get_client_by_id(id)
   if not client then
-    M.notify('lionagi-playground: the server could not be started; see :checkhealth vim.lsp', vim.log.levels.ERROR)
+    M.notify(
+      'lionagi-playground: the server could not be started; see :checkhealth vim.lsp',
+      vim.log.levels.ERROR
+    )
     return
   end
   local waited = 0
   local function when_ready()
     if client:is_stopped() then
-      M.notify('lionagi-playground: the server stopped before it was ready. Run :PlaygroundRestart.', vim.log.levels.ERROR)
+      M.notify(
+        'lionagi-playground: the server stopped before it was ready. Run :PlaygroundRestart.',
+        vim.log.levels.ERROR
+      )
     elseif client.initialized then
       callback(client)
     elseif waited > 30000 then
-      M.notify('lionagi-playground: the server did not answer `initialize` in 30 s.', vim.log.levels.ERROR)
+      M.notify(
+        'lionagi-playground: the server did not answer `initialize` in 30 s.',
+        vim.log.levels.ERROR
+      )
     else
       waited = waited + 50
       vim.defer_fn(when_ready, 50)
