@@ -137,3 +137,24 @@ def test_a_figure_is_saved_and_named_in_the_split(editor: Editor, tmp_path: Path
     path = Path(text[text.index(": ", start) + 2 : text.index(".png]", start) + 4])
     assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     path.unlink()
+
+
+@pytest.mark.slow
+def test_ctrl_d_ends_the_input_and_ctrl_c_stops(editor: Editor, tmp_path: Path) -> None:
+    program = (
+        "import sys, time\n"
+        "print('type, then Ctrl-D', flush=True)\n"
+        "lines = sys.stdin.read().splitlines()\n"
+        "print(len(lines), 'lines:', lines, flush=True)\n"
+        "while True:\n"
+        "    time.sleep(0.1)\n"
+    )
+    editor.edit(tmp_path / "main.py", program)
+    editor.wait_client()
+    editor.command("PlaygroundRun")
+    editor.wait_console("type, then Ctrl-D")
+    editor.lua(f"vim.api.nvim_set_current_win(vim.fn.win_findbuf({CONSOLE}.buf)[1])")
+    editor.input("ione<CR>two<C-d>")
+    editor.wait_console("2 lines: ['one', 'two']")
+    editor.input("<C-c>")
+    editor.wait_console("■ cancelled")

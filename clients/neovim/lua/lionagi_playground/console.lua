@@ -81,17 +81,15 @@ end
 --- Ctrl-D end of file, Ctrl-C stops the run).
 --- @param data string
 function Console:on_input(data)
-  if data:sub(1, 1) == '\27' then
-    return -- arrows and other escape sequences: no line editing beyond backspace
+  if data:sub(1, 1) == '\27' or not self.input then
+    return -- nothing reads (the run ended), or arrows and other escape sequences
   end
   for ch in data:gmatch('[%z\1-\127\194-\244][\128-\191]*') do
     if ch == '\r' or ch == '\n' then
       local line = self.typed .. '\n'
       self.typed = ''
       self:write('\n')
-      if self.input then
-        self.input(line, false)
-      end
+      self.input(line, false)
     elseif ch == '\127' or ch == '\8' then
       if self.typed ~= '' then
         local last = vim.fn.strcharpart(self.typed, vim.fn.strchars(self.typed) - 1)
@@ -102,16 +100,14 @@ function Console:on_input(data)
       local line = self.typed
       self.typed = ''
       self:write('^D\n', 'dim')
-      if self.input then
-        self.input(line, true)
-      end
+      self.input(line, true)
     elseif ch == '\3' then
       self.typed = ''
       self:write('^C\n', 'dim')
       if self.interrupt then
         self.interrupt()
       end
-    elseif ch:byte() >= 32 and self.input then
+    elseif ch:byte() >= 32 then
       self.typed = self.typed .. ch
       vim.api.nvim_chan_send(self.chan, ch)
     end
