@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8765
 STAMP  := $(VENV)/.installed
 
-.PHONY: clients web browser run test test-fast lint typecheck typecheck-runtime bench setup image install system-deps clean
+.PHONY: clients web browser vscode run test test-fast lint typecheck typecheck-runtime bench setup image install system-deps clean
 
 # The web page, built into server/web/dist (shipped in the wheel) when missing or older than
 # its sources: clients/monaco and the OT package it imports.
@@ -17,7 +17,7 @@ WEB_SOURCES := $(shell find clients/monaco clients/shared/ot -path '*/node_modul
 run: setup web
 	$(BIN)/lionagi-playground serve --host $(HOST) --port $(PORT)
 
-test: setup image clients web browser lint typecheck typecheck-runtime
+test: setup image clients web browser vscode lint typecheck typecheck-runtime
 	$(BIN)/pytest -q
 
 test-fast: install
@@ -46,6 +46,11 @@ $(WEB_INDEX): $(WEB_SOURCES)
 	cd clients/shared/ot && npm ci --no-audit --no-fund </dev/null
 	cd clients/monaco && npm ci --no-audit --no-fund </dev/null && npm run build </dev/null
 	test -f $(WEB_INDEX) && touch $(WEB_INDEX)
+
+# The VS Code extension (clients/vscode/dist/lionagi-playground.vsix) and, for its tests, the
+# real workbench: code-server from the npm registry, built with the Node 24 it needs.
+vscode: install
+	bash scripts/vscode.sh workbench
 
 # Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded).
 browser: install
