@@ -5,10 +5,14 @@
  *
  * A plain-text copy of what was written (the last 256 KiB) sits beside it for screen readers and
  * tests, which cannot read xterm's rows past the screen.
+ *
+ * xterm.js is a chunk of its own, loaded once the page has drawn a frame (the editor's first
+ * included): the console is empty until a run, and its ~330 KB would otherwise lengthen the
+ * download and evaluation the editor waits for. What is written before it is there shows then.
  */
 
-import { FitAddon } from "@xterm/addon-fit";
-import { Terminal as XTerm, type ITheme } from "@xterm/xterm";
+import type { FitAddon } from "@xterm/addon-fit";
+import type { ITheme, Terminal as XTerm } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
 
 import { h } from "../dom";
@@ -43,8 +47,11 @@ export interface TerminalKeys {
 }
 
 export class Terminal {
-  private readonly xterm: XTerm;
-  private readonly fit = new FitAddon();
+  /** Null until xterm.js has loaded; `pending` holds what was written meanwhile. */
+  private xterm: XTerm | null = null;
+  private fit: FitAddon | null = null;
+  private pending = "";
+  private theme: Theme;
   private readonly mirror: HTMLElement;
   private mirrorText = "";
   private mirrorTimer: number | undefined;
@@ -52,32 +59,55 @@ export class Terminal {
   private typed = "";
 
   constructor(host: HTMLElement, theme: Theme, private readonly keys: TerminalKeys) {
+    this.theme = theme;
     const screen = h("div", { className: "terminal-screen", "data-testid": "console" });
     this.mirror = h("pre", { className: "sr-only", "data-testid": "console-text", "aria-live": "off" });
     host.append(screen, this.mirror);
-    this.xterm = new XTerm({
+    requestAnimationFrame(() =>
+      window.setTimeout(() => {
+        this.load(screen).catch((error: unknown) => {
+          console.error("the console could not load", error);
+          screen.textContent = "The console could not load; reload the page to try again.";
+        });
+      }),
+    );
+  }
+
+  private async load(screen: HTMLElement): Promise<void> {
+    const [{ Terminal: XTermClass }, { FitAddon: FitAddonClass }] = await Promise.all([
+      import("@xterm/xterm"),
+      import("@xterm/addon-fit"),
+    ]);
+    const xterm = new XTermClass({
       convertEol: true,
-      cursorBlink: false,
+      cursorBlink: this.inputOn,
       disableStdin: false,
       fontSize: 13,
       fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', monospace",
       scrollback: 5000,
-      theme: THEMES[theme],
+      theme: THEMES[this.theme],
     });
-    this.xterm.loadAddon(this.fit);
-    this.xterm.open(screen);
-    this.xterm.attachCustomKeyEventHandler((event) => !(event.type === "keydown" && this.keys.shortcut(event)));
-    this.xterm.onData((data) => this.typedData(data));
+    const fit = new FitAddonClass();
+    xterm.loadAddon(fit);
+    xterm.open(screen);
+    xterm.attachCustomKeyEventHandler((event) => !(event.type === "keydown" && this.keys.shortcut(event)));
+    xterm.onData((data) => this.typedData(data));
+    this.xterm = xterm;
+    this.fit = fit;
+    if (this.pending !== "") xterm.write(this.pending);
+    this.pending = "";
     new ResizeObserver(() => this.refit()).observe(screen);
     this.refit();
   }
 
   setTheme(theme: Theme): void {
-    this.xterm.options.theme = THEMES[theme];
+    this.theme = theme;
+    if (this.xterm !== null) this.xterm.options.theme = THEMES[theme];
   }
 
   clear(): void {
-    this.xterm.reset();
+    this.xterm?.reset();
+    this.pending = "";
     this.typed = "";
     this.mirrorText = "";
     window.clearTimeout(this.mirrorTimer);
@@ -102,11 +132,11 @@ export class Terminal {
   setInput(on: boolean): void {
     this.inputOn = on;
     this.typed = "";
-    this.xterm.options.cursorBlink = on;
+    if (this.xterm !== null) this.xterm.options.cursorBlink = on;
   }
 
   focus(): void {
-    this.xterm.focus();
+    this.xterm?.focus();
   }
 
   /** Shows a line sent from elsewhere (the stdin box) as if typed here. */
@@ -115,7 +145,8 @@ export class Terminal {
   }
 
   private write(text: string): void {
-    this.xterm.write(text);
+    if (this.xterm !== null) this.xterm.write(text);
+    else this.pending = (this.pending + text).slice(-MIRROR_LIMIT);
     this.mirrorText += text.replace(ANSI, "");
     // Trimmed and copied to the page in batches: a program printing in many small pieces would
     // otherwise copy the whole mirror once per piece.
@@ -135,34 +166,35 @@ export class Terminal {
   }
 
   private typedData(data: string): void {
-    if (!this.inputOn || data.startsWith("\x1b")) return; // arrows and other keys: no line editing
+    const xterm = this.xterm;
+    if (xterm === null || !this.inputOn || data.startsWith("\x1b")) return; // arrows and other keys: no line editing
     for (const ch of data.replace(/\r\n/g, "\r")) {
       if (ch === "\r" || ch === "\n") {
         const line = this.typed;
         this.typed = "";
-        this.xterm.write("\r\n");
+        xterm.write("\r\n");
         this.mirrorText += `${line}\n`;
         this.keys.line(line);
       } else if (ch === "\x7f" || ch === "\b") {
         if (this.typed.length > 0) {
           this.typed = [...this.typed].slice(0, -1).join("");
-          this.xterm.write("\b \b");
+          xterm.write("\b \b");
         }
       } else if (ch === "\x04") {
         if (this.typed === "") this.keys.endOfInput();
       } else if (ch === "\x03") {
         this.typed = "";
-        this.xterm.write("^C\r\n");
+        xterm.write("^C\r\n");
       } else if (ch >= " " || ch === "\t") {
         this.typed += ch;
-        this.xterm.write(`\x1b[36m${ch}\x1b[0m`);
+        xterm.write(`\x1b[36m${ch}\x1b[0m`);
       }
     }
   }
 
   private refit(): void {
     try {
-      this.fit.fit();
+      this.fit?.fit();
     } catch {
       // hidden or not laid out yet
     }
