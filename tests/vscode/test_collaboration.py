@@ -21,6 +21,7 @@ from tests.vscode.workbench import (
     active_editor,
     open_workbench,
     quick_input,
+    readme_screenshot,
     run_command,
     start_workbench,
     terminal_rows,
@@ -96,7 +97,7 @@ async def test_join_see_a_browser_participants_edit_and_cursor_and_share_a_run(
 
     await open_workbench(page, workbench)
     await run_command(page, "lionagi Playground: Join Playground")
-    await quick_input(page, link)
+    await quick_input(page, "Join a playground", link)
     await expect(page.locator(".tab.active", has_text="main.py")).to_be_visible(timeout=TIMEOUT)
     await expect(active_editor(page)).to_contain_text("hello from the playground", timeout=TIMEOUT)
 
@@ -112,6 +113,7 @@ async def test_join_see_a_browser_participants_edit_and_cursor_and_share_a_run(
         arg="Bob",
         timeout=TIMEOUT,
     )
+    await readme_screenshot(page, "collaboration")
     # Ada (VS Code) types at the start: it arrives in the browser, and she is in Bob's list.
     await active_editor(page).click()
     await page.keyboard.press("Control+Home")

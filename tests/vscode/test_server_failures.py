@@ -19,6 +19,7 @@ from tests.vscode.workbench import (
     open_file,
     open_workbench,
     problems,
+    readme_screenshot,
     run_command,
     start_workbench,
     status_item,
@@ -59,6 +60,7 @@ async def test_a_missing_server_says_how_to_install_it_and_restart_recovers(
         message = notification(page, "was not found")
         await expect(message).to_be_visible(timeout=TIMEOUT)
         await expect(message).to_contain_text("pip install lionagi-playground")
+        await readme_screenshot(page, "missing-server")
         await expect(status_item(page)).to_contain_text("server not found")
         # Installed now (the project's own), then the command in the message's advice.
         server.parent.mkdir()

@@ -171,6 +171,10 @@ def start_workbench(
             "--disable-workspace-trust",
             "--disable-getting-started-override",
             "--disable-file-downloads",
+            # A closed page's extension host (and the server it started) ends soon after,
+            # instead of waiting hours for the page to come back.
+            "--reconnection-grace-time",
+            "5",
             "--user-data-dir",
             str(user_data),
             "--extensions-dir",
@@ -222,22 +226,33 @@ def status_item(page: Page) -> Locator:
 
 
 async def run_command(page: Page, title: str) -> None:
-    """The Command Palette (F1), the command by its title, Enter."""
-    await page.keyboard.press("F1")
+    """The Command Palette (from the title bar's command center, wherever the focus is: F1
+    does nothing while a webview has it), the command by its title, a click."""
+    await page.locator(".command-center-center").click()
     box = page.locator(".quick-input-widget input")
     await expect(box).to_be_visible(timeout=TIMEOUT)
     await box.fill(f">{title}")
     row = page.locator(".quick-input-list .monaco-list-row", has_text=title).first
     await expect(row).to_be_visible(timeout=TIMEOUT)
-    await box.press("Enter")
+    await row.click()
+    # The palette closes, or the command's own input takes its place.
+    await page.wait_for_function(
+        """value => ![...document.querySelectorAll('.quick-input-widget input')]
+            .some(input => input.checkVisibility() && input.value === value)""",
+        arg=f">{title}",
+        timeout=TIMEOUT,
+    )
 
 
-async def quick_input(page: Page, text: str) -> None:
-    """Types into the open input box (a prompt of a command) and accepts it."""
-    box = page.locator(".quick-input-widget input")
-    await expect(box).to_be_visible(timeout=TIMEOUT)
+async def quick_input(page: Page, prompt: str, text: str) -> None:
+    """Answers the input box or list a command opened, once it shows `prompt`."""
+    widget = page.locator(".quick-input-widget")
+    await expect(widget).to_contain_text(prompt, timeout=TIMEOUT)
+    box = widget.locator("input")
     await box.fill(text)
+    await expect(box).to_have_value(text)
     await box.press("Enter")
+    await expect(widget).to_be_hidden(timeout=TIMEOUT)
 
 
 async def open_file(page: Page, name: str) -> None:
@@ -272,6 +287,13 @@ def terminal_rows(page: Page) -> Locator:
 
 def terminal(page: Page) -> Locator:
     return page.locator(".terminal-wrapper.active .xterm-screen").first
+
+
+async def readme_screenshot(page: Page, name: str) -> None:
+    """With VSCODE_README_SCREENSHOTS=clients/vscode/docs, the page as the README shows it."""
+    folder = os.environ.get("VSCODE_README_SCREENSHOTS")
+    if folder:
+        await page.screenshot(path=os.path.join(folder, f"{name}.png"))
 
 
 def problems(page: Page) -> Locator:

@@ -108,8 +108,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await local.ensureStarted();
       await lessons.newFromLesson();
     }),
-    vscode.commands.registerCommand("lionagiPlayground.nextHint", () => lessons.nextHint()),
-    vscode.commands.registerCommand("lionagiPlayground.checkLesson", () => lessons.check()),
+    vscode.commands.registerCommand("lionagiPlayground.nextHint", async () => {
+      await local.ensureStarted();
+      await lessons.nextHint();
+    }),
+    vscode.commands.registerCommand("lionagiPlayground.checkLesson", async () => {
+      await local.ensureStarted();
+      await lessons.check();
+    }),
     vscode.commands.registerCommand("lionagiPlayground.join", join),
     vscode.commands.registerCommand("lionagiPlayground.leave", leave),
     vscode.commands.registerCommand("lionagiPlayground.openSharedFile", openSharedFile),

@@ -109,6 +109,8 @@ export class Lessons {
     const entry = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, ...template.entry.split("/")));
     await vscode.window.showTextDocument(entry, { preview: false });
     await vscode.commands.executeCommand("markdown.showPreviewToSide", readme).then(undefined, () => undefined);
+    // The lesson's text beside, the focus back in the file to edit.
+    await vscode.window.showTextDocument(entry, { preview: false, viewColumn: vscode.ViewColumn.One });
     void vscode.window.showInformationMessage(
       `Lesson "${template.title}": edit ${template.entry}, run it (Ctrl+Enter), then check it.`,
       "Check",

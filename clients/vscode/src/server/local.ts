@@ -32,6 +32,7 @@ export class LocalServer implements vscode.Disposable, Channel {
   private stateValue: ServerState = "stopped";
   /** Set while we stop the client ourselves: its close is not a crash. */
   private stopping = false;
+  private starting: Promise<boolean> | null = null;
   private readonly stateChanged = new vscode.EventEmitter<ServerState>();
   readonly onDidChangeState = this.stateChanged.event;
 
@@ -56,7 +57,15 @@ export class LocalServer implements vscode.Disposable, Channel {
     return client.sendRequest(method, params);
   }
 
-  async start(): Promise<boolean> {
+  /** Starts the server; a start already under way is waited for, not repeated. */
+  start(): Promise<boolean> {
+    this.starting ??= this.startOnce().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private async startOnce(): Promise<boolean> {
     if (this.client !== null) return this.running;
     const { command, args } = serverCommand();
     const executable = findExecutable(command);
@@ -98,6 +107,7 @@ export class LocalServer implements vscode.Disposable, Channel {
 
   /** Starts the server the first time it is needed (a Python file, a run, a lesson). */
   async ensureStarted(): Promise<boolean> {
+    if (this.starting !== null) return this.starting;
     if (this.stateValue === "stopped" && this.client === null) return this.start();
     return this.running;
   }
@@ -116,6 +126,7 @@ export class LocalServer implements vscode.Disposable, Channel {
   }
 
   async restart(): Promise<boolean> {
+    await this.starting;
     await this.stop();
     return this.start();
   }
