@@ -8,6 +8,7 @@ import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
@@ -16,6 +17,11 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.vscode.workbench import built, install_extension
 
 FAILED = pytest.StashKey[bool]()
+
+
+def local(url: str) -> bool:
+    parsed = urlsplit(url)
+    return parsed.scheme in ("data", "blob") or parsed.hostname in ("127.0.0.1", "localhost")
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +71,11 @@ async def page(
     browser_context: BrowserContext, request: pytest.FixtureRequest
 ) -> AsyncIterator[Page]:
     made = await browser_context.new_page()
+    elsewhere: list[str] = []
+    made.on("request", lambda r: elsewhere.append(r.url) if not local(r.url) else None)
     yield made
+    # The workbench fetched nothing from outside this machine (no gallery, no CDN, no updates).
+    assert elsewhere == [], elsewhere
     # What the workbench showed when a test failed, for whoever reads the failure.
     folder = os.environ.get("VSCODE_TEST_SCREENSHOTS")
     if folder and request.node.stash.get(FAILED, False):

@@ -6,12 +6,13 @@ run started in VS Code is shared."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Locator, Page, expect
 from websockets.asyncio.client import ClientConnection, connect
 
 from lionagi_playground.server.web.app import DIST
@@ -28,7 +29,8 @@ from tests.vscode.workbench import (
 )
 from tests.web.harness import Served, serve
 
-pytestmark = pytest.mark.slow
+# A fresh workbench on a busy machine takes a while: more than the suite's default timeout.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 START = "print('hello from the playground')\n"
 
@@ -75,6 +77,11 @@ async def invitation(served: Served) -> str:
             owner, "playground/invite", {"playground": made["playground"], "role": "edit"}, 3
         )
     return f"{served.origin}/?invite={invite['invite']}"
+
+
+async def text_of(lines: Locator) -> str:
+    """An editor's text as shown (Monaco draws spaces as no-break spaces)."""
+    return (await lines.inner_text()).replace("\xa0", " ")
 
 
 async def browser_participant(context: BrowserContext, link: str, name: str) -> Page:
@@ -127,3 +134,25 @@ async def test_join_see_a_browser_participants_edit_and_cursor_and_share_a_run(
     await expect(bob.get_by_test_id("console-text")).to_contain_text(
         "bob was here", timeout=TIMEOUT
     )
+
+    # Both type at once, keystroke by keystroke: Ada at the end of the first line, Bob at the
+    # end of the file. VS Code applies Bob's edits while Ada's are on their way: both end
+    # with the same text.
+    await active_editor(page).click()
+    await page.keyboard.press("Control+Home")
+    await page.keyboard.press("End")
+    await bob_editor.click()
+    await bob.keyboard.press("ControlOrMeta+End")
+    ada_typed, bob_typed = "  # ada types", "\n# bob types too"
+    for a, b in zip(ada_typed, bob_typed, strict=False):
+        await page.keyboard.type(a)
+        await bob.keyboard.type(b)
+    await bob.keyboard.type(bob_typed[len(ada_typed) :])
+    for editor in (active_editor(page), bob_editor):
+        await expect(editor).to_contain_text(re.compile(r"#\s+ada\s+types"), timeout=TIMEOUT)
+        await expect(editor).to_contain_text(re.compile(r"#\s+bob\s+types\s+too"), timeout=TIMEOUT)
+    ada_text = await text_of(active_editor(page))
+    assert ada_text == await text_of(bob_editor)
+    lines = ada_text.splitlines()
+    assert lines[0] == "# from vscode  # ada types", lines
+    assert lines[-1] == "# bob types too", lines

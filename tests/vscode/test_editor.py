@@ -30,7 +30,8 @@ from tests.vscode.workbench import (
     terminal_rows,
 )
 
-pytestmark = pytest.mark.slow
+# A fresh workbench on a busy machine takes a while: more than the suite's default timeout.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 FILES = {
     "agent.py": (

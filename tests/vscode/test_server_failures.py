@@ -25,7 +25,8 @@ from tests.vscode.workbench import (
     status_item,
 )
 
-pytestmark = pytest.mark.slow
+# A fresh workbench on a busy machine takes a while: more than the suite's default timeout.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 CODE = "import os\n\nprint(undefined_name)\n"
 
