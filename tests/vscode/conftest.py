@@ -72,7 +72,13 @@ async def page(
 ) -> AsyncIterator[Page]:
     made = await browser_context.new_page()
     elsewhere: list[str] = []
-    made.on("request", lambda r: elsewhere.append(r.url) if not local(r.url) else None)
+    # Webviews name their files https://*.vscode-resource.vscode-cdn.net/...: the workbench's
+    # service worker answers those from this machine. Anything else must be local.
+    made.on(
+        "response",
+        lambda r: elsewhere.append(r.url) if not (local(r.url) or r.from_service_worker) else None,
+    )
+    made.on("requestfailed", lambda r: elsewhere.append(r.url) if not local(r.url) else None)
     yield made
     # The workbench fetched nothing from outside this machine (no gallery, no CDN, no updates).
     assert elsewhere == [], elsewhere
