@@ -1,7 +1,7 @@
 """The extension in a real VS Code workbench (code-server in Debian's Chromium), with the real
 server it starts: a lionagi diagnostic in the Problems panel and its quick fix, completion
 after `Branch().`, a run whose output streams into the terminal and which takes input typed
-there, and a plot in the Figures panel."""
+there, Run with Limits and Stop, a plot in the Figures panel, and a lesson."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ FILES = {
     ),
     "ask.py": "name = input('your name? ')\nprint(f'hello {name}!')\n",
     "complete.py": "from lionagi import Branch\n\n",
+    "loop.py": "import time\n\nprint('looping', flush=True)\nwhile True:\n    time.sleep(0.1)\n",
     "plot.py": (
         "import matplotlib.pyplot as plt\n"
         "plt.plot([1, 2, 3], [1, 4, 9])\n"
@@ -130,6 +131,20 @@ async def test_a_run_streams_into_the_terminal_and_takes_input(
     await expect(status_item(page)).to_contain_text("finished", timeout=TIMEOUT)
     assert "hello Ada!" not in await editor_text(page)
     await readme_screenshot(page, "run")
+
+
+async def test_run_with_limits_then_stop(page: Page, workbench: Workbench) -> None:
+    await open_workbench(page, workbench)
+    await open_file(page, "loop.py")
+    await run_command(page, "lionagi Playground: Run with Limits")
+    await quick_input(page, "Run with limits (1/2)", "100")
+    await quick_input(page, "Run with limits (2/2)", "256")
+    rows = terminal_rows(page)
+    await expect(rows).to_contain_text("limits: 100 s, 256 MiB", timeout=TIMEOUT)
+    await expect(rows).to_contain_text("looping", timeout=TIMEOUT)
+    await run_command(page, "lionagi Playground: Stop")
+    await expect(rows).to_contain_text("loop.py: cancelled", timeout=TIMEOUT)
+    await expect(status_item(page)).to_contain_text("stopped", timeout=TIMEOUT)
 
 
 async def test_a_plot_shows_in_the_figures_panel(page: Page, workbench: Workbench) -> None:

@@ -236,12 +236,7 @@ async def run_command(page: Page, title: str) -> None:
     await expect(row).to_be_visible(timeout=TIMEOUT)
     await row.click()
     # The palette closes, or the command's own input takes its place.
-    await page.wait_for_function(
-        """value => ![...document.querySelectorAll('.quick-input-widget input')]
-            .some(input => input.checkVisibility() && input.value === value)""",
-        arg=f">{title}",
-        timeout=TIMEOUT,
-    )
+    await input_left(page, f">{title}")
 
 
 async def quick_input(page: Page, prompt: str, text: str) -> None:
@@ -252,7 +247,17 @@ async def quick_input(page: Page, prompt: str, text: str) -> None:
     await box.fill(text)
     await expect(box).to_have_value(text)
     await box.press("Enter")
-    await expect(widget).to_be_hidden(timeout=TIMEOUT)
+    await input_left(page, text)
+
+
+async def input_left(page: Page, value: str) -> None:
+    """The input showing `value` was accepted: it closed, or the next prompt took its place."""
+    await page.wait_for_function(
+        """value => ![...document.querySelectorAll('.quick-input-widget input')]
+            .some(input => input.checkVisibility() && input.value === value)""",
+        arg=value,
+        timeout=TIMEOUT,
+    )
 
 
 async def open_file(page: Page, name: str) -> None:
