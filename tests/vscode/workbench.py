@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Locator, Page, expect
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "clients" / "vscode"
@@ -228,13 +229,23 @@ def status_item(page: Page) -> Locator:
 async def run_command(page: Page, title: str) -> None:
     """The Command Palette (from the title bar's command center, wherever the focus is: F1
     does nothing while a webview has it), the command by its title, a click."""
-    await page.locator(".command-center-center").click()
-    box = page.locator(".quick-input-widget input")
-    await expect(box).to_be_visible(timeout=TIMEOUT)
-    await box.fill(f">{title}")
-    row = page.locator(".quick-input-list .monaco-list-row", has_text=title).first
-    await expect(row).to_be_visible(timeout=TIMEOUT)
-    await row.click()
+    # An editor that opens late (a command's work still finishing) takes the focus and closes
+    # the palette before the click: then the palette is opened again. A click that landed
+    # leaves nothing to retry, so a command never runs twice.
+    for attempt in range(3):
+        await page.locator(".command-center-center").click()
+        box = page.locator(".quick-input-widget input")
+        await expect(box).to_be_visible(timeout=TIMEOUT)
+        await box.fill(f">{title}")
+        row = page.locator(".quick-input-list .monaco-list-row", has_text=title).first
+        await expect(row).to_be_visible(timeout=TIMEOUT)
+        try:
+            await row.click(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            await page.keyboard.press("Escape")
     # The palette closes, or the command's own input takes its place.
     await input_left(page, f">{title}")
 
