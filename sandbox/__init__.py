@@ -6,7 +6,7 @@ The language server's entry points:
     scheduler = Scheduler(backend)                # one per server process
     limits = clamp(client_limits, maxima)         # InvalidRequestError on bad input
     run = scheduler.submit(RunRequest(files, entry, stdin=None, limits=limits, session=id))
-    async for event in run.events(): ...          # Queue*, Output/Display/Stats..., Exit
+    async for event in run.events(): ...          # Queue*, Output/Display/Trace/..., Exit
     await run.write_stdin("text\\n"); await run.close_stdin(); await run.cancel()
 """
 
@@ -30,8 +30,10 @@ from lionagi_playground.sandbox.events import (
     Exit,
     Output,
     Queue,
+    Recording,
     Stats,
     Status,
+    Trace,
 )
 from lionagi_playground.sandbox.limits import DEFAULT_LIMITS, SERVER_MAXIMA, Limits, clamp
 from lionagi_playground.sandbox.request import RunRequest
@@ -53,6 +55,7 @@ __all__ = [
     "Output",
     "Queue",
     "QueueFullError",
+    "Recording",
     "RunRequest",
     "RunStartError",
     "RunState",
@@ -62,6 +65,7 @@ __all__ = [
     "SessionBusyError",
     "Stats",
     "Status",
+    "Trace",
     "UnknownRuntimeError",
     "clamp",
     "default_backend",

@@ -1,8 +1,9 @@
 """What a run reports while it runs: output, display items, usage samples, queue positions, exit.
 
 Every backend produces exactly these events, in this order of guarantees: zero or more `Queue`
-events before the run starts, then `Output`/`Display`/`Stats` in the order they happened, and
-exactly one `Exit` last. The LSP layer turns each into a `playground/*` notification.
+events before the run starts, then `Output`/`Display`/`Trace`/`Recording`/`Stats` in the order
+they happened, and exactly one `Exit` last. The LSP layer turns each into a `playground/*`
+notification (`Trace` and `Recording` through the server's trace pipeline, docs/trace.md).
 """
 
 from __future__ import annotations
@@ -47,6 +48,27 @@ class Display:
 
 
 @dataclass(frozen=True)
+class Trace:
+    """One agent-trace event the runtime wrote (docs/trace.md): `data` is its JSON text, as the
+    program sent it through the nonce-tagged display channel. Nothing here vouches for its
+    shape: the server validates it. The capture's own `{"kind": "truncated"}` ends the trace
+    once the run's trace bytes pass their cap."""
+
+    data: str
+    kind: Literal["trace"] = field(default="trace", init=False)
+
+
+@dataclass(frozen=True)
+class Recording:
+    """One recorded model call (docs/trace.md, Recording): `data` is its JSON text, unchecked.
+    `truncated` (with empty `data`): the run's recording cap was reached, later calls dropped."""
+
+    data: str
+    truncated: bool = False
+    kind: Literal["recording"] = field(default="recording", init=False)
+
+
+@dataclass(frozen=True)
 class Stats:
     """A usage sample, about once a second while the run runs."""
 
@@ -79,4 +101,4 @@ class Exit:
     kind: Literal["exit"] = field(default="exit", init=False)
 
 
-Event = Output | Display | Stats | Queue | Exit
+Event = Output | Display | Trace | Recording | Stats | Queue | Exit

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from lionagi_playground.sandbox import Display, Event, Exit, Limits, Output, Queue, Stats
+from lionagi_playground.sandbox import Display, Exit, Limits, Output, Queue, Stats
 
 RUN = "playground/run"
 STDIN = "playground/stdin"
@@ -131,8 +131,12 @@ def lsp_run_started(run_id: str, limits: Limits) -> dict[str, Any]:
     return wire(RunStarted(run_id, lsp_limits(limits)))
 
 
-def lsp_run_notification(run_id: str, event: Event) -> tuple[str, dict[str, Any]]:
-    """The notification (method, params) that tells a client about `event` of run `run_id`."""
+def lsp_run_notification(
+    run_id: str, event: Output | Display | Stats | Queue | Exit
+) -> tuple[str, dict[str, Any]]:
+    """The notification (method, params) that tells a client about `event` of run `run_id`.
+
+    `Trace` and `Recording` events are not sent one by one: see `runs.trace`."""
     if isinstance(event, Output):
         return OUTPUT, wire(OutputNotice(run_id, event.stream, event.text))
     if isinstance(event, Display):

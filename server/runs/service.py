@@ -20,9 +20,11 @@ from typing import Any, Protocol
 from lionagi_playground.sandbox import (
     SERVER_MAXIMA,
     Limits,
+    Recording,
     RunRequest,
     ScheduledRun,
     Scheduler,
+    Trace,
     make_backend,
 )
 from lionagi_playground.sandbox.backends import DEFAULT_BACKEND
@@ -164,6 +166,8 @@ class RunService:
         try:
             await watch.released.wait()
             async for event in watch.run.events():
+                if isinstance(event, Trace | Recording):
+                    continue
                 method, params = lsp_run_notification(watch.run.id, event)
                 for session, listener in list(watch.listeners.items()):
                     try:
