@@ -9,17 +9,21 @@ import { PlaygroundFileSystem, SCHEME } from "./collab/filesystem";
 import { JoinedPlayground } from "./collab/playground";
 import { Lessons } from "./lessons/lessons";
 import { describeError } from "./rpc";
+import { ApiKeys, withKeys } from "./run/keys";
 import { RunController } from "./run/runs";
 import { askLimits, runTarget } from "./run/target";
 import { LocalServer } from "./server/local";
-import { affectsServer } from "./settings";
+import { affectsServer, recordRuns } from "./settings";
+import { TraceView } from "./trace/view";
 
 let server: LocalServer | null = null;
 let joined: JoinedPlayground | null = null;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel("lionagi Playground", { log: true });
-  const runs = new RunController(log);
+  const trace = new TraceView();
+  const keys = new ApiKeys(context.secrets);
+  const runs = new RunController(log, trace);
   const local = new LocalServer(log, (channel, method, params) => runs.notification(channel, method, params));
   server = local;
   const files = new PlaygroundFileSystem(() => joined);
@@ -40,7 +44,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }
     if (document.uri.scheme !== SCHEME) await local.ensureStarted();
     const target = await runTarget(document, targets, limits ?? undefined);
-    if (target !== null) await runs.start(target.channel, target.params, target.title);
+    if (target === null) return;
+    const params = target.shared ? target.params : withKeys(target.params, await keys.all(), recordRuns());
+    await runs.start(target.channel, params, target.title, target.origin);
   };
 
   const join = async () => {
@@ -94,6 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   context.subscriptions.push(
     log,
+    trace,
     runs,
     local,
     local.onDidChangeState((state) => runs.status.serverState(state)),
@@ -104,6 +111,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (limits !== null) await run(limits);
     }),
     vscode.commands.registerCommand("lionagiPlayground.stop", () => runs.stop()),
+    vscode.commands.registerCommand("lionagiPlayground.setApiKey", () => keys.ask()),
+    vscode.commands.registerCommand("lionagiPlayground.clearApiKeys", () => keys.clear()),
     vscode.commands.registerCommand("lionagiPlayground.newFromLesson", async () => {
       await local.ensureStarted();
       await lessons.newFromLesson();

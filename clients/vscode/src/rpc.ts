@@ -17,6 +17,8 @@ export const RUN_NOTIFICATIONS = [
   "playground/queue",
   "playground/exit",
   "playground/runStarted",
+  "playground/trace",
+  "playground/recording",
 ] as const;
 
 export interface RunAnswer {
@@ -60,6 +62,13 @@ export interface RunExit {
   readonly maxMemoryBytes: number;
   readonly signal?: number | string;
   readonly message?: string;
+}
+
+/** `playground/recording`: a run's recorded model answers, to save at `path` beside its entry. */
+export interface RunRecording {
+  readonly runId: string;
+  readonly path: string;
+  readonly text: string;
 }
 
 export interface RunStartedByOther {

@@ -37,6 +37,16 @@ export function showFigures(): boolean {
   return settings().get<boolean>("run.showFigures", true);
 }
 
+/** Record the model's answers of a run made with an API key (docs/trace.md, Recording). */
+export function recordRuns(): boolean {
+  return settings().get<boolean>("run.record", false);
+}
+
+/** Show the lionagi Trace view when a run's first trace event arrives. */
+export function revealTrace(): boolean {
+  return settings().get<boolean>("traceView.reveal", true);
+}
+
 export function collaboratorName(): string {
   const name = settings().get<string>("collab.name", "").trim();
   if (name) return name.slice(0, 200);

@@ -1,8 +1,8 @@
 /**
  * Runs: starts them on a channel (the local server or a joined playground), follows each by its
- * runId through playground/output, display, stats, queue and exit, and shows them in the run
- * terminal, the Figures panel and the status bar. Stdin typed in the terminal goes to the
- * current run; Stop cancels it.
+ * runId through playground/output, display, stats, queue, trace, recording and exit, and shows
+ * them in the run terminal, the Figures panel, the lionagi Trace view and the status bar. Stdin
+ * typed in the terminal goes to the current run; Stop cancels it.
  */
 
 import * as vscode from "vscode";
@@ -13,6 +13,7 @@ import {
   type RunExit,
   type RunOutput,
   type RunQueue,
+  type RunRecording,
   type RunStartedByOther,
   type RunStats,
   describeError,
@@ -21,6 +22,8 @@ import {
   isRecord,
 } from "../rpc";
 import { showFigures } from "../settings";
+import { type RunOrigin, saveRecording } from "../trace/recording";
+import type { TraceView } from "../trace/view";
 import { FiguresPanel } from "./figures";
 import { StatusBar } from "./status";
 import { RunTerminal } from "./terminal";
@@ -44,6 +47,8 @@ class Run {
     readonly runId: string,
     readonly channel: Channel,
     readonly title: string,
+    /** Where this client started it from; null for a run someone else started. */
+    readonly origin: RunOrigin | null,
   ) {
     this.done = new Promise((resolve) => {
       this.finish = resolve;
@@ -60,7 +65,10 @@ export class RunController implements vscode.Disposable {
   private readonly runs = new Map<string, Run>();
   private current: Run | null = null;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly trace: TraceView,
+  ) {
     this.terminal = new RunTerminal({
       line: (text, eof) => void this.sendInput(text, eof),
       interrupt: () => void this.stop(),
@@ -69,7 +77,12 @@ export class RunController implements vscode.Disposable {
   }
 
   /** Starts a run; resolves once the server accepted it (null if it refused, already said). */
-  async start(channel: Channel, params: Record<string, unknown>, title: string): Promise<Run | null> {
+  async start(
+    channel: Channel,
+    params: Record<string, unknown>,
+    title: string,
+    origin: RunOrigin = { kind: "text" },
+  ): Promise<Run | null> {
     this.terminal.show(true);
     this.terminal.resetInput();
     let answer: RunAnswer;
@@ -81,12 +94,15 @@ export class RunController implements vscode.Disposable {
       void vscode.window.showErrorMessage(`lionagi Playground: could not run ${title}: ${message}`);
       return null;
     }
-    const run = this.adopt(answer.runId, channel, title);
+    const run = this.adopt(answer.runId, channel, title, origin);
     const limits = answer.limits;
+    const model = params.keys === undefined ? "" : params.record === true ? ", real model, recording" : ", real model";
     const detail =
       limits?.timeout !== undefined && limits.memoryBytes !== undefined
-        ? ` (limits: ${limits.timeout} s, ${formatBytes(limits.memoryBytes)})`
-        : "";
+        ? ` (limits: ${limits.timeout} s, ${formatBytes(limits.memoryBytes)}${model})`
+        : model
+          ? ` (${model.slice(2)})`
+          : "";
     this.terminal.note(`▶ ${title}${detail}`, "36");
     return run;
   }
@@ -114,7 +130,11 @@ export class RunController implements vscode.Disposable {
       if (this.runs.has(p.runId)) return;
       this.terminal.show(true);
       this.terminal.note(`▶ ${p.entry} (started by someone else in the playground)`, "36");
-      this.adopt(p.runId, channel, p.entry);
+      this.adopt(p.runId, channel, p.entry, null);
+      return;
+    }
+    if (method === "playground/trace") {
+      this.trace.add(params.runId, params.events);
       return;
     }
     const run = this.runs.get(params.runId);
@@ -129,6 +149,8 @@ export class RunController implements vscode.Disposable {
       case "playground/queue":
         if (run === this.current) this.status.queued((params as unknown as RunQueue).position);
         return;
+      case "playground/recording":
+        return this.recording(run, params as unknown as RunRecording);
       case "playground/exit":
         return this.exit(run, params as unknown as RunExit);
       default:
@@ -158,8 +180,9 @@ export class RunController implements vscode.Disposable {
     this.figures.dispose();
   }
 
-  private adopt(runId: string, channel: Channel, title: string): Run {
-    const run = new Run(runId, channel, title);
+  private adopt(runId: string, channel: Channel, title: string, origin: RunOrigin | null): Run {
+    const run = new Run(runId, channel, title, origin);
+    this.trace.begin({ runId, title, channel, file: origin?.kind === "file" ? origin.uri : undefined });
     this.runs.set(runId, run);
     this.current = run;
     this.status.started(title);
@@ -189,9 +212,19 @@ export class RunController implements vscode.Disposable {
     this.status.usage(p.elapsedMs, p.memoryBytes, p.cpuPercent, p.warnings ?? []);
   }
 
+  private recording(run: Run, p: RunRecording): void {
+    // A run someone else started in a shared playground is theirs to save.
+    if (run.origin === null || typeof p.path !== "string" || typeof p.text !== "string") return;
+    this.terminal.note(`[the model's answers recorded: ${p.path}]`);
+    saveRecording(run.origin, run.title, p).catch((error: unknown) => {
+      void vscode.window.showErrorMessage(`lionagi Playground: could not save ${p.path}: ${describeError(error)}`);
+    });
+  }
+
   private exit(run: Run, p: RunExit): void {
     if (run.ended) return;
     run.ended = true;
+    this.trace.ended(run.runId);
     this.runs.delete(run.runId);
     const code = p.exitCode === null ? "" : `, exit code ${p.exitCode}`;
     const why = p.message ? `: ${p.message}` : "";

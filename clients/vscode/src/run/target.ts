@@ -8,6 +8,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import type { Channel } from "../rpc";
 import { type RunLimits, runLimits } from "../settings";
+import type { RunOrigin } from "../trace/recording";
 
 export interface SharedFileLocation {
   readonly channel: Channel;
@@ -19,6 +20,10 @@ export interface RunTarget {
   readonly channel: Channel;
   readonly params: Record<string, unknown>;
   readonly title: string;
+  /** A file of this machine (a recording goes beside it), or text with no folder. */
+  readonly origin: RunOrigin;
+  /** True for a shared run: everyone in the playground watches it (no API keys go there). */
+  readonly shared: boolean;
 }
 
 export interface Targets {
@@ -43,6 +48,8 @@ export async function runTarget(
       channel: shared.channel,
       params: { playground: shared.playground, entry: shared.path, limits: wire },
       title: shared.path,
+      origin: { kind: "text" },
+      shared: true,
     };
   }
   if (!targets.local.running) {
@@ -58,13 +65,21 @@ export async function runTarget(
   if (document.uri.scheme === "file") {
     // The server reads the folder from disk; only Python buffers reach it unsaved.
     if (!synced && document.isDirty && !(await document.save())) return null;
-    return { channel: targets.local, params: { uri: document.uri.toString(), limits: wire }, title };
+    return {
+      channel: targets.local,
+      params: { uri: document.uri.toString(), limits: wire },
+      title,
+      origin: { kind: "file", uri: document.uri },
+      shared: false,
+    };
   }
   const name = safeName(title, document.languageId);
   return {
     channel: targets.local,
     params: { files: { [name]: document.getText() }, entry: name, limits: wire },
     title,
+    origin: { kind: "text" },
+    shared: false,
   };
 }
 
