@@ -7,8 +7,9 @@
  */
 
 import { type Boot, choosePlayground, playgroundInHash } from "./boot";
-import type { FilesChanged } from "./connection/playground";
+import type { FilesChanged, RunOptions } from "./connection/playground";
 import { describeError } from "./connection/rpc";
+import { h } from "./dom";
 import { Workspace } from "./editor/workspace";
 import { LspClient } from "./lsp/client";
 import { registerProviders } from "./lsp/providers";
@@ -20,7 +21,9 @@ import { mountHeader } from "./panels/header";
 import { serverLessons } from "./connection/lessons";
 import { mountLessons } from "./panels/lessons";
 import { mountPeople } from "./panels/people";
-import { mountRun } from "./panels/run";
+import { mountModel, type SaveFile } from "./panels/model";
+import { mountRun, type RunSlots } from "./panels/run";
+import { mountTrace } from "./panels/trace";
 import { initialTabs, participantName } from "./remembered";
 
 function element(id: string): HTMLElement {
@@ -53,6 +56,26 @@ function mountSidebarTabs(page: Page): void {
   });
 }
 
+/**
+ * The run panel's views, as tabs at its toolbar's start: the console and the Trace panel (the
+ * run toolbar stays above both, so Run and Stop are at hand while the trace grows).
+ */
+function mountRunViews(slots: RunSlots, trace: HTMLElement, badge: HTMLElement): void {
+  const consoleTab = h("button", { type: "button", role: "tab", "data-testid": "view-console", "aria-selected": "true" }, "Console");
+  const traceTab = h("button", { type: "button", role: "tab", "data-testid": "view-trace", "aria-selected": "false" }, "Trace", badge);
+  const tablist = h("span", { className: "view-tabs", role: "tablist", "aria-label": "Output views" }, consoleTab, traceTab);
+  slots.tabs.append(tablist);
+  slots.body.after(trace);
+  const show = (which: "console" | "trace") => {
+    consoleTab.setAttribute("aria-selected", String(which === "console"));
+    traceTab.setAttribute("aria-selected", String(which === "trace"));
+    slots.body.hidden = which !== "console";
+    trace.hidden = which !== "trace";
+  };
+  consoleTab.addEventListener("click", () => show("console"));
+  traceTab.addEventListener("click", () => show("trace"));
+}
+
 /** Mounts the page on the connection the start-up opened (main.ts) and takes its answers over. */
 export function start(boot: Boot): void {
   const { connection } = boot;
@@ -72,7 +95,42 @@ export function start(boot: Boot): void {
   const inviteSlot = mountHeader(element("header"), page, connection, () => workspace);
   mountPeople(element("people"), inviteSlot, page, connection, () => workspace);
   mountFiles(element("files"), page, connection);
-  mountRun(element("run"), page, connection, () => workspace?.whenSaved(5000) ?? Promise.resolve(true));
+  // A file saved for another panel (a recording): created, or when it is there already, edited
+  // as a shared file (everyone in it sees the new text), as the file manager and editor do.
+  const saveFile: SaveFile = async (path, text) => {
+    const view = page.view;
+    if (view === null || workspace === null) throw new Error("no playground is open");
+    if (!page.files.includes(path)) {
+      try {
+        await connection.api.filesCreate(view.playground, path, text);
+        return "created";
+      } catch (error) {
+        // It may exist already (made meanwhile): edit it below, else say why it was refused.
+        const file = await workspace.open(path).catch(() => null);
+        if (file === null) throw error;
+      }
+    }
+    const wasOpen = workspace.get(path) !== undefined;
+    const file = await workspace.open(path);
+    const model = file.textModel;
+    if (model.getValue() !== text) model.applyEdits([{ range: model.getFullModelRange(), text }]);
+    await workspace.whenSaved(10_000);
+    // Joined only to be written: left again, unless a tab has asked for it meanwhile.
+    if (!wasOpen && !asked.has(path)) workspace.close(path);
+    return "updated";
+  };
+  /** Files a tab was asked for since the start (a file being saved is left open for those). */
+  const asked = new Set<string>();
+  page.on((event) => {
+    if (event.kind === "open") asked.add(event.path);
+  });
+  let runOptions: () => RunOptions = () => ({});
+  const slots = mountRun(element("run"), page, connection, () => workspace?.whenSaved(5000) ?? Promise.resolve(true), () => runOptions());
+  const model = mountModel(slots.tools, page, connection, saveFile);
+  runOptions = () => model.options();
+  const traceRoot = h("section", { className: "trace-panel", "data-testid": "trace-panel", "aria-label": "Trace", hidden: true });
+  const trace = mountTrace(traceRoot, page, connection);
+  mountRunViews(slots, traceRoot, trace.badge);
   const filesText = async () => {
     const texts: Record<string, string> = {};
     for (const path of page.files) {

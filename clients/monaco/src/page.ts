@@ -25,6 +25,10 @@ export type PageEvent =
   | { readonly kind: "stop" }
   | { readonly kind: "save" }
   | { readonly kind: "theme"; readonly theme: Theme }
+  /** The run panel shows a new run from now on (one's own or someone else's shared run). */
+  | { readonly kind: "runBegan"; readonly runId: string; readonly entry: string; readonly own: boolean }
+  /** A line for the console from another panel (a recording saved). */
+  | { readonly kind: "note"; readonly text: string; readonly tone: "dim" | "green" | "red" | "yellow" }
   /** A panel has something to show in the sidebar (a lesson's details). */
   | { readonly kind: "sidebar"; readonly panel: "files" | "lessons" };
 

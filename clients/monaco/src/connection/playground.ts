@@ -83,6 +83,45 @@ export interface RunExit {
   readonly message?: string;
 }
 
+/** One event of a run's agent trace (docs/trace.md): every field but `kind` and `timeMs` optional. */
+export interface TraceEvent {
+  readonly seq?: number;
+  readonly timeMs: number;
+  readonly kind: string;
+  readonly span?: string;
+  readonly parent?: string;
+  readonly branch?: { readonly id: string; readonly name?: string | null };
+  readonly operation?: string;
+  readonly model?: string;
+  readonly provider?: string;
+  readonly answeredBy?: string;
+  readonly tokensIn?: number;
+  readonly tokensOut?: number;
+  readonly durationMs?: number;
+  readonly status?: string;
+  readonly tool?: string;
+  readonly content?: string;
+  readonly contentSize?: number;
+}
+
+export interface RunTrace {
+  readonly runId: string;
+  readonly events: readonly TraceEvent[];
+}
+
+/** A recording of a run's model calls, for the page to save at `path` (beside the entry). */
+export interface RunRecording {
+  readonly runId: string;
+  readonly path: string;
+  readonly text: string;
+}
+
+/** What a shared run may carry besides its files: API keys (then network), and recording. */
+export interface RunOptions {
+  readonly keys?: Readonly<Record<string, string>>;
+  readonly record?: boolean;
+}
+
 export interface Invitation {
   readonly invite: string;
   readonly id: string;
@@ -97,6 +136,8 @@ export interface Notifications {
   "playground/queue": RunQueue;
   "playground/exit": RunExit;
   "playground/runStarted": RunStartedByOther;
+  "playground/trace": RunTrace;
+  "playground/recording": RunRecording;
   "playground/files/changed": FilesChanged;
   "playground/collab/remoteOp": unknown;
   "playground/collab/presence": unknown;
@@ -144,9 +185,23 @@ export class PlaygroundApi {
     return this.rpc.request("playground/files/delete", { playground, path }) as Promise<FilesChanged>;
   }
 
-  /** A shared run: every member of the playground gets its notifications. */
-  run(playground: string, entry: string): Promise<RunStarted> {
-    return this.rpc.request("playground/run", { playground, entry }) as Promise<RunStarted>;
+  /**
+   * A shared run: every member of the playground gets its notifications. With keys, the run
+   * asks for the network too (the server grants it only when started with --allow-network).
+   */
+  run(playground: string, entry: string, options: RunOptions = {}): Promise<RunStarted> {
+    const params: Record<string, unknown> = { playground, entry };
+    if (options.keys !== undefined && Object.keys(options.keys).length > 0) {
+      params.keys = options.keys;
+      params.limits = { network: true };
+      if (options.record === true) params.record = true;
+    }
+    return this.rpc.request("playground/run", params) as Promise<RunStarted>;
+  }
+
+  /** A run's whole trace as the server keeps it (what `playground/trace` sent, and more). */
+  traceGet(runId: string): Promise<unknown> {
+    return this.rpc.request("playground/trace/get", { runId });
   }
 
   /**

@@ -8,7 +8,7 @@
  */
 
 import type { Connection } from "../connection/connection";
-import type { RunExit, RunLimits, RunStats } from "../connection/playground";
+import type { RunExit, RunLimits, RunOptions, RunStats } from "../connection/playground";
 import { describeError } from "../connection/rpc";
 import { formatBytes, formatSeconds, h } from "../dom";
 import type { Page } from "../page";
@@ -50,11 +50,28 @@ function meter(label: string, testid: string): { root: HTMLElement; bar: HTMLEle
   return { root, bar, text };
 }
 
+/** Places in the run panel other panels fill (app.ts wires them): its toolbar's ends, its body. */
+export interface RunSlots {
+  /** The toolbar's start: the Console / Trace tabs. */
+  readonly tabs: HTMLElement;
+  /** Before Clear at the toolbar's end: the Model control. */
+  readonly tools: HTMLElement;
+  /** The console (terminal, images, stdin): hidden while another view is in front. */
+  readonly body: HTMLElement;
+}
+
 /**
  * `beforeRun` resolves once the edits made so far are on the server (false if they could not be
- * sent in time: the run then takes what the server has).
+ * sent in time: the run then takes what the server has); `runOptions` says what a shared run
+ * carries besides its files (an API key, recording).
  */
-export function mountRun(root: HTMLElement, page: Page, connection: Connection, beforeRun: () => Promise<boolean>): void {
+export function mountRun(
+  root: HTMLElement,
+  page: Page,
+  connection: Connection,
+  beforeRun: () => Promise<boolean>,
+  runOptions: () => RunOptions = () => ({}),
+): RunSlots {
   const runButton = h("button", { type: "button", className: "primary", "data-testid": "run", title: "Run (Ctrl/Cmd+Enter)" }, "▶ Run");
   const stopButton = h("button", { type: "button", "data-testid": "stop", title: "Stop", disabled: true }, "■ Stop");
   const clearButton = h("button", { type: "button", className: "ghost", "data-testid": "console-clear", title: "Clear the console" }, "Clear");
@@ -64,8 +81,10 @@ export function mountRun(root: HTMLElement, page: Page, connection: Connection, 
   const cpu = meter("CPU", "meter-cpu");
   const warnings = h("span", { className: "run-warnings", "data-testid": "run-warnings", role: "alert" });
   const usage = h("span", { className: "run-usage", "data-testid": "run-usage" });
+  const tabs = h("span", { className: "run-tabs" });
+  const tools = h("span", { className: "run-tools" });
   const toolbar = h("div", { className: "run-toolbar" },
-    runButton, stopButton, status, queue, memory.root, cpu.root, warnings, h("span", { className: "spacer" }), usage, clearButton);
+    tabs, runButton, stopButton, status, queue, memory.root, cpu.root, warnings, h("span", { className: "spacer" }), usage, tools, clearButton);
   const screen = h("div", { className: "console-screen" });
   const images = h("div", { className: "display-strip", "data-testid": "display", hidden: true });
   const stdin = h("input", {
@@ -80,7 +99,8 @@ export function mountRun(root: HTMLElement, page: Page, connection: Connection, 
   });
   const stdinRow = h("form", { className: "stdin-row" }, h("span", { className: "stdin-prompt" }, "stdin ›"), stdin,
     h("button", { type: "submit", className: "ghost", "data-testid": "stdin-send" }, "Send"));
-  root.append(toolbar, screen, images, stdinRow);
+  const body = h("div", { className: "run-body" }, screen, images, stdinRow);
+  root.append(toolbar, body);
 
   let current: CurrentRun | null = null;
   let starting = false;
@@ -138,6 +158,7 @@ export function mountRun(root: HTMLElement, page: Page, connection: Connection, 
     terminal.note(`▶ ${run.entry}${who}`);
     setStatus("running", "Running");
     refreshControls();
+    page.post({ kind: "runBegan", runId: run.runId, entry: run.entry, own: run.own });
   };
 
   const run = async () => {
@@ -153,8 +174,10 @@ export function mountRun(root: HTMLElement, page: Page, connection: Connection, 
     setStatus("starting", "Starting…");
     try {
       if (!(await beforeRun())) terminal.note("Some edits are not on the server yet; running what it has.", "yellow");
-      const started = await connection.api.run(view.playground, entry);
-      begin({ runId: started.runId, own: true, entry, limits: started.limits, ended: false }, "");
+      const options = runOptions();
+      const started = await connection.api.run(view.playground, entry, options);
+      const how = options.keys === undefined ? "" : options.record === true ? " (real model, recording)" : " (real model)";
+      begin({ runId: started.runId, own: true, entry, limits: started.limits, ended: false }, how);
     } catch (error) {
       setStatus("error", "Not started");
       terminal.note(`Could not run ${entry}: ${describeError(error)}`, "red");
@@ -266,10 +289,12 @@ export function mountRun(root: HTMLElement, page: Page, connection: Connection, 
     if (event.kind === "run") void run();
     else if (event.kind === "stop") void stop();
     else if (event.kind === "theme") terminal.setTheme(event.theme);
+    else if (event.kind === "note") terminal.note(event.text, event.tone);
     else if (event.kind === "playground") refreshControls();
   });
 
   resetMeters();
   refreshControls();
   terminal.note("Run the file in front with ▶ Run or Ctrl/Cmd+Enter.");
+  return { tabs, tools, body };
 }
