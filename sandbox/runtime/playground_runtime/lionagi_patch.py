@@ -4,6 +4,8 @@
   sends a request, answer from the offline model in the endpoint's own wire format
   (`wire`), so provider="openai", "anthropic" or any OpenAI-compatible provider, with
   whatever model name, reaches no network and runs lionagi's real response handling.
+  When the run has a recording (`recording`), its calls answer first, in order, until one
+  differs from the call being made.
 - `Endpoint._account_routing_enabled` is always false: Anthropic account routing keeps a
   ledger database under the home directory.
 - Token counting (`TokenCalculator`, `estimate_payload_input_tokens`) is approximate
@@ -20,7 +22,7 @@ from collections.abc import AsyncIterator, Callable
 from types import ModuleType
 from typing import Any
 
-from playground_runtime import chat, tokens, wire
+from playground_runtime import chat, recording, tokens, wire
 from playground_runtime.offline_model import DEFAULT_FOLLOW_UP_PROMPTS, OfflineModel
 from playground_runtime.script import OfflineModelError, find_script, load_script
 
@@ -63,12 +65,20 @@ def patch_endpoint(module: ModuleType) -> None:
     endpoint_class = module.Endpoint
 
     async def _call_http(self: Any, payload: dict[str, Any], headers: Any, **_: Any) -> Any:
+        replayed = recording.replayed_response(payload)
+        if replayed is not None:
+            return replayed
         kind, request, text, call = answer(self, payload)
         return wire.response_body(kind, request, text, call)
 
     async def _stream_http(
         self: Any, payload: dict[str, Any], headers: Any, **_: Any
     ) -> AsyncIterator[Any]:
+        chunks = recording.replayed_chunks(payload)
+        if chunks is not None:
+            for data in chunks:
+                yield self._line_to_stream_chunk(data)
+            return
         kind, request, text, call = answer(self, payload)
         for data in wire.stream_events(kind, request, text, call):
             yield self._line_to_stream_chunk(data)
