@@ -26,6 +26,13 @@ MAX_STDIN_BYTES = 1024 * 1024
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
 
+RUN_ENV_NAMES = frozenset({"PLAYGROUND_LIONAGI_OFFLINE", "PLAYGROUND_LIONAGI_RECORD"})
+"""The runtime package's switches a request may set (online and recording, docs/trace.md)."""
+API_KEY_NAME = re.compile(r"[A-Z][A-Z0-9_]*_API_KEY")
+MAX_ENV = 16
+MAX_ENV_VALUE_CHARS = 512
+_PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
+
 
 @dataclass(frozen=True)
 class RunRequest:
@@ -38,6 +45,10 @@ class RunRequest:
     limits: Limits = DEFAULT_LIMITS
     session: str = "default"
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """Added to the program's environment over the runtime's: model API keys (`*_API_KEY`)
+    and the runtime package's switches (`RUN_ENV_NAMES`). Never logged, shown or put on a
+    command line (bubblewrap reads it from a file descriptor)."""
 
     def __post_init__(self) -> None:
         validate_files(self.files)
@@ -53,6 +64,7 @@ class RunRequest:
             raise InvalidRequestError("limits must be a Limits (use limits.clamp on client input)")
         if not isinstance(self.session, str) or not self.session:
             raise InvalidRequestError("session must be a non-empty string")
+        validate_env(self.env)
 
     @property
     def entry_path(self) -> PurePosixPath:
@@ -115,4 +127,29 @@ def validate_files(files: object) -> None:
             raise InvalidRequestError(
                 f"file name {str(path)!r} is in {EXAMPLES_NAME}/, where every run finds the "
                 f"read-only example datasets ({EXAMPLES_IN_RUN}); use another folder"
+            )
+
+
+def validate_env(env: object) -> None:
+    """A request's `env`: API keys and the runtime's switches only, printable ASCII values.
+
+    Messages name the variable, never its value (it may be a key).
+    """
+    if not isinstance(env, Mapping):
+        raise InvalidRequestError("env must be a mapping of name to value")
+    if len(env) > MAX_ENV:
+        raise InvalidRequestError(f"env may hold at most {MAX_ENV} variables")
+    for name, value in env.items():
+        if not isinstance(name, str) or not (name in RUN_ENV_NAMES or API_KEY_NAME.fullmatch(name)):
+            raise InvalidRequestError(
+                "env names must end _API_KEY (capitals, digits, _) or be one of "
+                + ", ".join(sorted(RUN_ENV_NAMES))
+            )
+        if (
+            not isinstance(value, str)
+            or len(value) > MAX_ENV_VALUE_CHARS
+            or _PRINTABLE_ASCII.fullmatch(value) is None
+        ):
+            raise InvalidRequestError(
+                f"env {name} must be printable ASCII of at most {MAX_ENV_VALUE_CHARS} characters"
             )

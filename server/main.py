@@ -27,10 +27,13 @@ collaborator whose network dropped leaves the others' participant lists as fast.
 
 
 def run_stdio(
-    runtime: Path | None = None, backend: str = DEFAULT_BACKEND, data_dir: Path | None = None
+    runtime: Path | None = None,
+    backend: str = DEFAULT_BACKEND,
+    data_dir: Path | None = None,
+    allow_network: bool = False,
 ) -> None:
     """Serve one editor on stdin/stdout until it exits."""
-    shared = Shared(runtime, backend=backend, data_dir=data_dir)
+    shared = Shared(runtime, backend=backend, data_dir=data_dir, allow_network=allow_network)
     server = PlaygroundServer(shared)
 
     def leave() -> None:
@@ -61,12 +64,13 @@ def run_websocket(
     runtime: Path | None = None,
     backend: str = DEFAULT_BACKEND,
     data_dir: Path | None = None,
+    allow_network: bool = False,
 ) -> None:
     """Serve every WebSocket client at ws://HOST:PORT/lsp?token=..., one session each."""
     from lionagi_playground.server.websocket import create_app
 
     token = token or secrets.token_urlsafe(24)
-    shared = Shared(runtime, backend=backend, data_dir=data_dir)
+    shared = Shared(runtime, backend=backend, data_dir=data_dir, allow_network=allow_network)
     app = create_app(shared, token=token, origins=origins or [])
 
     def announce(actual_port: int) -> str:
@@ -90,6 +94,7 @@ def run_web(
     backend: str = DEFAULT_BACKEND,
     data_dir: Path | None = None,
     open_browser: bool = False,
+    allow_network: bool = False,
 ) -> None:
     """The web playground: the page at http://HOST:PORT/?token=..., and /lsp for it and editors."""
     from lionagi_playground.server.collab.hub import default_data_dir
@@ -97,7 +102,7 @@ def run_web(
 
     data_dir = data_dir or default_data_dir()
     token = token or load_or_make_token(data_dir)
-    shared = Shared(runtime, backend=backend, data_dir=data_dir)
+    shared = Shared(runtime, backend=backend, data_dir=data_dir, allow_network=allow_network)
     app = create_web_app(
         shared, token=token, origins=origins, loopback_only=_is_loopback_address(host)
     )

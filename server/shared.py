@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from pathlib import Path
 
 from lionagi_playground.runtime_env import RuntimeEnv, find_runtime_env
+from lionagi_playground.sandbox import SERVER_MAXIMA
 from lionagi_playground.sandbox.backends import DEFAULT_BACKEND
 from lionagi_playground.server.analyzer import Analyzer
 from lionagi_playground.server.collab.hub import Collab, default_data_dir
@@ -24,6 +26,7 @@ class Shared:
         runtime: Path | None = None,
         backend: str = DEFAULT_BACKEND,
         data_dir: Path | None = None,
+        allow_network: bool = False,
     ) -> None:
         self.runtime_env: RuntimeEnv | None = find_runtime_env(runtime)
         if self.runtime_env is None:
@@ -34,7 +37,12 @@ class Shared:
         self.analyzer = Analyzer(self.runtime_env)
         self.jedi = JediEngine(self.runtime_env)
         # Cheap: the sandbox backend and its scheduler are made on the first run.
-        self.runs = RunService(runtime, backend=backend)
+        # Network stays off unless the server was started with --allow-network: then a run
+        # may ask for it (`limits.network`), and one with model keys talks to the model.
+        maxima = (
+            dataclasses.replace(SERVER_MAXIMA, network=True) if allow_network else SERVER_MAXIMA
+        )
+        self.runs = RunService(runtime, backend=backend, maxima=maxima)
         # Cheap too: the database opens when a client first asks for a playground.
         self.collab = Collab(data_dir or default_data_dir())
         self._warm: asyncio.Task[None] | None = None

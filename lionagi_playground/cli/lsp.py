@@ -37,6 +37,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "or $LIONAGI_PLAYGROUND_DATA)",
     )
     parser.add_argument(
+        "--allow-network",
+        action="store_true",
+        help="let runs ask for network access (limits.network); a run with model API keys "
+        "then talks to the real model (default: every run is offline)",
+    )
+    parser.add_argument(
         "--backend",
         choices=BACKENDS,
         default=DEFAULT_BACKEND,
@@ -51,7 +57,12 @@ def main(args: argparse.Namespace) -> int:
         if args.token or args.allow_origin:
             print("lionagi-playground lsp: --token and --allow-origin need --ws", file=sys.stderr)
             return 2
-        run_stdio(runtime=args.runtime, backend=args.backend, data_dir=args.data_dir)
+        run_stdio(
+            runtime=args.runtime,
+            backend=args.backend,
+            data_dir=args.data_dir,
+            allow_network=args.allow_network,
+        )
     else:
         host, port = args.ws
         run_websocket(
@@ -62,6 +73,7 @@ def main(args: argparse.Namespace) -> int:
             runtime=args.runtime,
             backend=args.backend,
             data_dir=args.data_dir,
+            allow_network=args.allow_network,
         )
     return 0
 

@@ -38,6 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "or $LIONAGI_PLAYGROUND_DATA)",
     )
     parser.add_argument(
+        "--allow-network",
+        action="store_true",
+        help="let runs ask for network access (limits.network); a run with model API keys "
+        "then talks to the real model (default: every run is offline)",
+    )
+    parser.add_argument(
         "--backend",
         choices=BACKENDS,
         default=DEFAULT_BACKEND,
@@ -56,6 +62,7 @@ def main(args: argparse.Namespace) -> int:
         runtime=args.runtime,
         backend=args.backend,
         data_dir=args.data_dir,
+        allow_network=args.allow_network,
         open_browser=args.open,
     )
     return 0

@@ -23,6 +23,7 @@ from lionagi_playground.sandbox.bubblewrap.command import (
     CommandParts,
     HostIds,
     build_launch,
+    setenv_args,
 )
 from lionagi_playground.sandbox.bubblewrap.containment import (
     BubblewrapContainment,
@@ -186,6 +187,10 @@ class BubblewrapBackend:
                 file_fds[PurePosixPath(name)] = fd
             seccomp = bpf_fd()
             opened.append(seccomp)
+            args_fd = None
+            if request.env:
+                args_fd = memfd(setenv_args(request.env))
+                opened.append(args_fd)
             status_read, status_write = os.pipe2(os.O_CLOEXEC)
             opened.append(status_write)
             ours.append(status_read)
@@ -207,6 +212,7 @@ class BubblewrapBackend:
                     cgroup=group is not None,
                     examples=EXAMPLES_DIR,
                     staged=self._staged,
+                    args_fd=args_fd,
                 )
             )
             spawned = popen(launch.argv, launch.fds, opened, ours)

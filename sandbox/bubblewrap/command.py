@@ -91,6 +91,18 @@ class CommandParts:
     """The example datasets' host folder, bound read-only at `/workspace/examples`."""
     staged: Mapping[Path, Path] = field(default_factory=dict)
     """host tree -> the world-traversable mount point it is staged on (root mode)."""
+    args_fd: int | None = None
+    """bwrap reads more arguments from it (`--args`): the request's own environment
+    (`setenv_args`), which may hold API keys and so never goes on a command line, where any
+    user of the host could read it in /proc."""
+
+
+def setenv_args(env: Mapping[str, str]) -> bytes:
+    """`--setenv NAME VALUE` for each variable, NUL-separated, as bwrap's `--args` reads."""
+    return b"".join(
+        b"--setenv\0" + name.encode() + b"\0" + value.encode() + b"\0"
+        for name, value in sorted(env.items())
+    )
 
 
 def build_launch(parts: CommandParts) -> Launch:
@@ -126,6 +138,8 @@ def build_launch(parts: CommandParts) -> Launch:
     bwrap += ["--remount-ro", "/", "--chdir", str(WORKSPACE)]
     for name, value in (*BASE_ENV, *parts.runtime.env, *sorted(parts.env.items())):
         bwrap += ["--setenv", name, value]
+    if parts.args_fd is not None:
+        bwrap += ["--args", hand_over(parts.args_fd)]  # after the runtime's: it overrides
     bwrap += ["--seccomp", hand_over(parts.seccomp_fd)]
     bwrap += ["--json-status-fd", hand_over(parts.status_fd)]
     if parts.block_fd is not None:

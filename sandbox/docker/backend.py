@@ -157,6 +157,7 @@ class DockerBackend:
         token = secrets.token_hex(16)
         env = dict(BASE_ENV)
         env.update(runtime.env)
+        env.update(request.env)  # API keys and the runtime's switches (request.validate_env)
         env[NONCE_ENV] = nonce
         header: dict[str, object] = {
             "argv": runtime.argv(PurePosixPath(request.entry_path)),

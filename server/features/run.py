@@ -1,4 +1,5 @@
-"""Runs over LSP: `playground/run`, `/stdin`, `/cancel` and the `playground.run` command.
+"""Runs over LSP: `playground/run`, `/stdin`, `/cancel`, `/trace/get` and the `playground.run`
+command.
 
 Thin handlers: params are read by `runs.params`, the workspace by `runs.workspace`, and the run
 itself belongs to the process-wide `RunService`, which sends the run's notifications.
@@ -23,7 +24,13 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
-from lionagi_playground.sandbox import InvalidRequestError, RunRequest, SandboxError, clamp
+from lionagi_playground.sandbox import (
+    InvalidRequestError,
+    Limits,
+    RunRequest,
+    SandboxError,
+    clamp,
+)
 from lionagi_playground.server.collab.access import AccessError
 from lionagi_playground.server.runs.params import (
     RunParams,
@@ -31,9 +38,21 @@ from lionagi_playground.server.runs.params import (
     cancel_params,
     run_params,
     stdin_params,
+    trace_get_params,
 )
-from lionagi_playground.server.runs.protocol import CANCEL, RUN, RUN_COMMAND, STDIN, lsp_run_started
-from lionagi_playground.server.runs.service import RunListener, UnknownRunError
+from lionagi_playground.server.runs.protocol import (
+    CANCEL,
+    RUN,
+    RUN_COMMAND,
+    STDIN,
+    TRACE_GET,
+    lsp_run_started,
+)
+from lionagi_playground.server.runs.service import (
+    RunListener,
+    UnknownRunError,
+    UnknownTraceError,
+)
 from lionagi_playground.server.runs.workspace import Workspace, document_workspace
 
 if TYPE_CHECKING:
@@ -53,7 +72,7 @@ def _answering(method: str) -> Iterator[None]:
     """Turn what the client got wrong into InvalidParams and refusals into RequestFailed."""
     try:
         yield
-    except (RunParamsError, InvalidRequestError, UnknownRunError) as error:
+    except (RunParamsError, InvalidRequestError, UnknownRunError, UnknownTraceError) as error:
         raise JsonRpcInvalidParams(f"invalid params for {method}: {error}") from None
     except SandboxError as error:
         log.warning("%s refused: %s", method, error)
@@ -106,17 +125,25 @@ async def start_run(ls: PlaygroundServer, raw: object, method: str = RUN) -> dic
         params = run_params(raw)
         workspace = await _workspace(ls, params)
         language = params.language or _buffer_language(ls, params, workspace.entry)
+        limits = clamp(params.limits, runs.maxima)
         request = RunRequest(
             files=workspace.files,
             entry=workspace.entry,
             language=language,
             stdin=params.stdin,
-            limits=clamp(params.limits, runs.maxima),
+            limits=limits,
             session=ls.session_id,
+            env=online_env(params, limits, runs.maxima),
         )
         runs.check_runtime(language, request.entry)
         watchers = _shared_run_watchers(ls, params.playground)
-        run = runs.start(request, ls.protocol, playground=params.playground, watchers=watchers)
+        run = runs.start(
+            request,
+            ls.protocol,
+            playground=params.playground,
+            watchers=watchers,
+            record=params.record,
+        )
 
     def release() -> None:
         runs.release(run.id)
@@ -127,6 +154,31 @@ async def start_run(ls: PlaygroundServer, raw: object, method: str = RUN) -> dic
     ls.protocol.after_response(release)
     log.info("run %s: %s with %d files", run.id, request.entry, len(request.files))
     return lsp_run_started(run.id, request.limits)
+
+
+def online_env(params: RunParams, limits: Limits, maxima: Limits) -> dict[str, str]:
+    """The program's environment for `keys` and `record` (docs/trace.md): the keys, lionagi
+    online, recording on; refused (naming no key value) without the network they need."""
+    if params.keys and not limits.network:
+        if not maxima.network:
+            raise RunParamsError(
+                "keys need network: this server does not allow network access (start it with "
+                "--allow-network), so a run with keys cannot reach a model"
+            )
+        raise RunParamsError(
+            "keys need network: ask for `limits: {network: true}` with `keys`, or leave `keys` "
+            "out to run on the offline model"
+        )
+    if params.record and not params.keys:
+        raise RunParamsError(
+            "`record` needs `keys` and network: a recording is of a real model's answers"
+        )
+    if not params.keys:
+        return {}
+    env = {**params.keys, "PLAYGROUND_LIONAGI_OFFLINE": "0"}
+    if params.record:
+        env["PLAYGROUND_LIONAGI_RECORD"] = "1"
+    return env
 
 
 SHARED_RUN = "playground/runStarted"
@@ -151,6 +203,11 @@ def _edits(ls: PlaygroundServer) -> Callable[[str], bool]:
     return lambda playground: (
         ls.grant.owner or (ls.grant.playground == playground and ls.grant.role == "edit")
     )
+
+
+def _sees(ls: PlaygroundServer) -> Callable[[str], bool]:
+    """Whether this session may read a shared run's trace: it can see the playground."""
+    return lambda playground: ls.grant.owner or ls.grant.playground == playground
 
 
 def register(server: PlaygroundServer) -> None:
@@ -186,6 +243,13 @@ def register(server: PlaygroundServer) -> None:
             params = cancel_params(raw)
             target = ls.shared.runs.owned(params.run_id, ls.session_id, _edits(ls))
         await target.cancel()
+
+    @server.feature(TRACE_GET)
+    async def trace_get(ls: PlaygroundServer, raw: object) -> dict[str, Any]:
+        with _answering(TRACE_GET):
+            params = trace_get_params(raw)
+            trace = ls.shared.runs.trace(params.run_id, ls.session_id, _sees(ls))
+        return trace.snapshot()
 
     # `shutdown` is the last request an editor sends: its runs end before it is answered
     # (over stdio the process exits right after; over WebSocket `close` does the same).

@@ -8,8 +8,9 @@ to the server's maxima by the sandbox (`limits.clamp`), which knows the ranges.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lionagi_playground.sandbox.request import MAX_STDIN_BYTES
@@ -50,6 +51,15 @@ class RunParams:
     stdin: str | None
     limits: dict[str, object]
     """What the client asked for, by protocol name; `clamp` turns it into `Limits`."""
+    keys: dict[str, str] = field(default_factory=dict, repr=False)
+    """Model API keys for the program's environment (docs/trace.md): never shown anywhere."""
+    record: bool = False
+    """Record the run's model calls (`playground/recording` before the exit)."""
+
+
+@dataclass(frozen=True)
+class TraceGetParams:
+    run_id: str
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,7 @@ def run_params(raw: object) -> RunParams:
     values = _object(
         raw,
         "playground/run",
-        {"uri", "files", "entry", "language", "stdin", "limits", "playground"},
+        {"uri", "files", "entry", "language", "stdin", "limits", "playground", "keys", "record"},
     )
     uri = _string(values, "uri")
     files = _files(values.get("files"))
@@ -95,6 +105,8 @@ def run_params(raw: object) -> RunParams:
         language=_string(values, "language"),
         stdin=stdin,
         limits=_limits(values.get("limits")),
+        keys=_keys(values.get("keys")),
+        record=_record(values.get("record", False)),
     )
 
 
@@ -113,6 +125,58 @@ def stdin_params(raw: object) -> StdinParams:
 
 def cancel_params(raw: object) -> CancelParams:
     return CancelParams(_run_id(_object(raw, "playground/cancel", {"runId"})))
+
+
+def trace_get_params(raw: object) -> TraceGetParams:
+    return TraceGetParams(_run_id(_object(raw, "playground/trace/get", {"runId"})))
+
+
+KEY_NAME = re.compile(r"[A-Z][A-Z0-9_]*_API_KEY")
+MAX_KEYS = 8
+MIN_KEY_CHARS = 8
+MAX_KEY_CHARS = 512
+_PRINTABLE = re.compile(r"[\x20-\x7e]*")
+
+
+def _keys(value: object) -> dict[str, str]:
+    """`keys`: {NAME_API_KEY: value}. No message here ever shows a value, nor a name that
+    does not fit (it may be a value put in the wrong place)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise RunParamsError(
+            f"`keys` must be an object of NAME_API_KEY to value, got {_type(value)}"
+        )
+    if len(value) > MAX_KEYS:
+        raise RunParamsError(f"`keys` may hold at most {MAX_KEYS} keys, got {len(value)}")
+    keys: dict[str, str] = {}
+    for name, key in value.items():
+        if not isinstance(name, str) or KEY_NAME.fullmatch(name) is None:
+            raise RunParamsError(
+                "a name in `keys` is not of the form NAME_API_KEY (capital letters, digits "
+                "and _, starting with a letter, ending _API_KEY); it is not repeated here, in "
+                "case it is a key"
+            )
+        if not isinstance(key, str):
+            raise RunParamsError(f"the value of key {name} must be a string, got {_type(key)}")
+        if not MIN_KEY_CHARS <= len(key) <= MAX_KEY_CHARS:
+            raise RunParamsError(
+                f"the value of key {name} must be {MIN_KEY_CHARS} to {MAX_KEY_CHARS} "
+                f"characters long, got {len(key)}"
+            )
+        if _PRINTABLE.fullmatch(key) is None:
+            raise RunParamsError(
+                f"the value of key {name} must be printable ASCII (no control characters, "
+                "no characters outside ASCII)"
+            )
+        keys[name] = key
+    return keys
+
+
+def _record(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise RunParamsError(f"`record` must be true or false, got {_type(value)}")
+    return value
 
 
 def _object(raw: object, method: str, known: set[str]) -> Mapping[str, Any]:

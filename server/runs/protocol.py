@@ -23,6 +23,12 @@ OUTPUT = "playground/output"
 DISPLAY = "playground/display"
 STATS = "playground/stats"
 EXIT = "playground/exit"
+TRACE = "playground/trace"
+"""`{runId, events}`: a batch of the run's agent trace (docs/trace.md), before its exit."""
+RECORDING = "playground/recording"
+"""`{runId, path, text}`: the run's recorded model calls, just before its exit."""
+TRACE_GET = "playground/trace/get"
+"""`{runId}` -> `{runId, events, truncated, finished}`: a kept run's whole trace so far."""
 
 _OMIT_NONE = {"omit_none": True}
 """Field metadata: leave the key out when the value is None (the protocol's optional `x?`)."""

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from lionagi_playground.sandbox import (
     SERVER_MAXIMA,
+    Exit,
     Limits,
     Recording,
     RunRequest,
@@ -29,7 +30,18 @@ from lionagi_playground.sandbox import (
 )
 from lionagi_playground.sandbox.backends import DEFAULT_BACKEND
 from lionagi_playground.sandbox.runtimes import Runtime, available_runtimes, choose_runtime
-from lionagi_playground.server.runs.protocol import lsp_run_notification
+from lionagi_playground.server.runs.protocol import (
+    RECORDING,
+    TRACE,
+    lsp_run_notification,
+)
+from lionagi_playground.server.runs.trace import (
+    KeptTraces,
+    Recorder,
+    RunTrace,
+    Scrubber,
+    TraceBatcher,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +51,10 @@ END_SESSION_WAIT_S = 10.0
 
 class UnknownRunError(LookupError):
     """No active run of this id belongs to the asking session."""
+
+
+class UnknownTraceError(LookupError):
+    """No trace of this id is kept that the asking session may read."""
 
 
 class RunListener(Protocol):
@@ -58,6 +74,9 @@ class _Watch:
     """The playground of a shared run: its editors may stop it too."""
     released: asyncio.Event = field(default_factory=asyncio.Event)
     """Set once the client has the run's id: nothing is sent before (see `release`)."""
+    trace: RunTrace | None = None
+    recorder: Recorder | None = None
+    """The run's recorded model calls, when it asked for `record`."""
 
 
 class RunService:
@@ -78,6 +97,7 @@ class RunService:
         self._scheduler: Scheduler | None = None
         self._runtimes: dict[str, Runtime] | None = None
         self._watches: dict[str, _Watch] = {}
+        self.traces = KeptTraces()
         self._tasks: set[asyncio.Task[None]] = set()
 
     @property
@@ -109,15 +129,22 @@ class RunService:
         *,
         playground: str | None = None,
         watchers: dict[str, RunListener] | None = None,
+        record: bool = False,
     ) -> ScheduledRun:
         """Queue `request` for its session, replacing (cancelling) the session's current run.
 
         Nothing is sent to `listener` (nor to `watchers`, the other sessions of a shared run,
-        by session id) until `release(run.id)`.
+        by session id) until `release(run.id)`. The values of the request's API keys
+        (`env`'s `*_API_KEY`) are hidden in its trace and recording; `record` sends the
+        recording (`playground/recording`) before the exit.
         """
         run = self.scheduler.submit(request, replace=True)
         listeners = {**(watchers or {}), request.session: listener}
+        scrub = Scrubber(value for name, value in request.env.items() if name.endswith("_API_KEY"))
         watch = _Watch(run, request.session, listeners, playground)
+        watch.trace = RunTrace(run.id, request.session, playground, scrub=scrub)
+        watch.recorder = Recorder(request.entry, scrub) if record else None
+        self.traces.begin(watch.trace)
         self._watches[run.id] = watch
         self._spawn(self._forward(watch))
         return run
@@ -141,6 +168,21 @@ class RunService:
             )
         return watch.run
 
+    def trace(
+        self, run_id: str, session: str, sees: Callable[[str], bool] = lambda playground: False
+    ) -> RunTrace:
+        """The kept trace of run `run_id` if `session` started it, or it is a shared run of a
+        playground the session `sees`; else `UnknownTraceError`."""
+        trace = self.traces.get(run_id)
+        shared = trace is not None and trace.playground is not None and sees(trace.playground)
+        if trace is None or (trace.owner != session and not shared):
+            # The same answer for another session's run: ids are not to be probed.
+            raise UnknownTraceError(
+                f"no run {run_id!r} known to this session: it is unknown, not this session's "
+                "to see, or no longer kept (the last 64 finished runs are kept for an hour)"
+            )
+        return trace
+
     def end_session(self, session: str) -> asyncio.Task[None] | None:
         """Stop sending to `session` and cancel its runs; the task completes when they end."""
         ending: list[ScheduledRun] = []
@@ -162,23 +204,57 @@ class RunService:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _forward(self, watch: _Watch) -> None:
-        """Send every event of the run, in order, to every watcher; the exit last."""
+        """Send every event of the run, in order, to every watcher; the exit last.
+
+        Trace events go out in batches (`TraceBatcher`), the last one just before the exit;
+        a recording is sent after it, still before the exit.
+        """
+        run_id = watch.run.id
+        trace = watch.trace
+        assert trace is not None  # set by `start`
+        batcher = TraceBatcher(
+            lambda events: self._send(watch, TRACE, {"runId": run_id, "events": events})
+        )
         try:
             await watch.released.wait()
             async for event in watch.run.events():
-                if isinstance(event, Trace | Recording):
+                if isinstance(event, Trace):
+                    if (kept := trace.add(event.data)) is not None:
+                        batcher.add(kept)
                     continue
-                method, params = lsp_run_notification(watch.run.id, event)
-                for session, listener in list(watch.listeners.items()):
-                    try:
-                        listener.notify(method, params)
-                    except Exception:
-                        # A connection that cannot take a notification is gone: stop sending
-                        # to it, go on for the others.
-                        log.exception("dropping session %s from run %s", session, watch.run.id)
-                        watch.listeners.pop(session, None)
+                if isinstance(event, Recording):
+                    if watch.recorder is not None:
+                        watch.recorder.add(event.data, event.truncated)
+                    continue
+                if isinstance(event, Exit):
+                    batcher.flush()
+                    self.traces.finish(trace)
+                    recorder = watch.recorder
+                    if recorder is not None and recorder.calls:
+                        recording = {
+                            "runId": run_id,
+                            "path": recorder.path,
+                            "text": recorder.text(),
+                        }
+                        self._send(watch, RECORDING, recording)
+                method, params = lsp_run_notification(run_id, event)
+                self._send(watch, method, params)
         finally:
-            self._watches.pop(watch.run.id, None)
+            batcher.flush()
+            if not trace.finished:
+                self.traces.finish(trace)
+            self._watches.pop(run_id, None)
+
+    @staticmethod
+    def _send(watch: _Watch, method: str, params: dict[str, Any]) -> None:
+        for session, listener in list(watch.listeners.items()):
+            try:
+                listener.notify(method, params)
+            except Exception:
+                # A connection that cannot take a notification is gone: stop sending to it,
+                # go on for the others.
+                log.exception("dropping session %s from run %s", session, watch.run.id)
+                watch.listeners.pop(session, None)
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(work)
