@@ -84,7 +84,7 @@ export function mountRun(
   const tabs = h("span", { className: "run-tabs" });
   const tools = h("span", { className: "run-tools" });
   const toolbar = h("div", { className: "run-toolbar" },
-    tabs, runButton, stopButton, status, queue, memory.root, cpu.root, warnings, h("span", { className: "spacer" }), usage, tools, clearButton);
+    tabs, runButton, stopButton, status, queue, memory.root, cpu.root, warnings, usage, tools, clearButton);
   const screen = h("div", { className: "console-screen" });
   const images = h("div", { className: "display-strip", "data-testid": "display", hidden: true });
   const stdin = h("input", {
@@ -224,6 +224,7 @@ export function mountRun(
     terminal.note(`■ ${EXIT_WORDS[exit.status] ?? exit.status}${code}${exit.message ? `: ${exit.message}` : ""} · ${figures}`, ok ? "green" : exit.status === "cancelled" ? "yellow" : "red");
     setStatus(exit.status, `${ok ? "✓" : "✗"} ${EXIT_WORDS[exit.status] ?? exit.status}${code}`);
     usage.textContent = figures;
+    usage.title = figures;
     queue.hidden = true;
     refreshControls();
   };

@@ -429,11 +429,9 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
   const section = (title: string, text: string | undefined, size: number | undefined): HTMLElement[] => {
     if (text === undefined) return [];
     const cut = typeof size === "number" && size > text.length;
-    const parts: HTMLElement[] = [
-      h("h4", {}, title),
-      h("pre", { className: "trace-content", "data-testid": "trace-detail-content" }, pretty(text, cut)),
-    ];
+    const parts: HTMLElement[] = [h("h4", {}, title)];
     if (cut) parts.push(h("p", { className: "trace-cut", "data-testid": "trace-detail-cut" }, `cut at ${count(text.length)} of ${count(size)} characters`));
+    parts.push(h("pre", { className: "trace-content", "data-testid": "trace-detail-content" }, pretty(text, cut)));
     return parts;
   };
 
