@@ -34,6 +34,12 @@ local commands = {
     end,
     { desc = 'Show the output split again' },
   },
+  PlaygroundTrace = {
+    function()
+      require('lionagi_playground.trace').open()
+    end,
+    { desc = "Show the run's agent trace (live while it runs)" },
+  },
   PlaygroundRestart = {
     function()
       require('lionagi_playground.server').restart()

@@ -3,8 +3,8 @@
 --- The language server does the work (diagnostics, completion, runs, lessons); this plugin
 --- starts it for Python buffers through `vim.lsp.config` / `vim.lsp.enable` and renders what
 --- it sends. The modules: `server` (the client: start, missing, crash, restart), `run` (the
---- `playground/run` notifications), `console` (the output split), `lesson` (lessons),
---- `commands` (the user commands).
+--- `playground/run` notifications), `console` (the output split), `trace` and `trace_view`
+--- (the agent trace, :PlaygroundTrace), `lesson` (lessons), `commands` (the user commands).
 local M = {}
 
 M.name = 'lionagi_playground'
@@ -54,6 +54,10 @@ end
 --- @field limits table? limits for every run (docs/protocol.md, Limits), e.g. { timeout = 10 }
 --- @field output { height: integer, width: integer, position: 'bottom'|'right', focus: boolean }
 --- @field lessons_dir string where :PlaygroundLesson writes a lesson's starter files
+--- @field keys table<string, string>|fun(): table<string, string>|nil API keys for runs of your
+---   files with the real model, e.g. { OPENAI_API_KEY = vim.env.OPENAI_API_KEY }; with keys a
+---   run asks for the network (the server must be started with --allow-network)
+--- @field record boolean? with keys: record the model's answers into `<file>.recording.json`
 
 --- @type lionagi_playground.Options
 M.defaults = {
@@ -65,6 +69,8 @@ M.defaults = {
   limits = nil,
   output = { height = 12, width = 80, position = 'bottom', focus = false },
   lessons_dir = vim.fs.joinpath(vim.fn.stdpath('data'), 'lionagi-playground', 'lessons'),
+  keys = nil,
+  record = false,
 }
 
 --- The options with what was left out filled in (the command is looked for again each time:

@@ -1,9 +1,10 @@
---- Runs: `playground/run` for a buffer (or given files), its notifications into the console,
---- stdin and cancel. docs/protocol.md (Runs) is the contract.
+--- Runs: `playground/run` for a buffer (or given files), its notifications into the console
+--- (the trace's into the trace), stdin and cancel. docs/protocol.md (Runs) is the contract.
 local M = {}
 
 local console = require('lionagi_playground.console')
 local server = require('lionagi_playground.server')
+local trace = require('lionagi_playground.trace')
 
 --- @class lionagi_playground.Run
 --- @field id string
@@ -135,12 +136,15 @@ M.handlers = {
       run.console:say(params.message, 'dim')
     end
     run.console:status(line)
+    trace.finished(run.id)
     if run.on_exit then
       run.on_exit(run, params)
     end
   end,
   -- A shared run started by someone else (WebSocket playgrounds only): not shown here.
   ['playground/runStarted'] = function() end,
+  ['playground/trace'] = trace.handlers['playground/trace'],
+  ['playground/recording'] = trace.handlers['playground/recording'],
 }
 
 --- The server of the run's client stopped: the run ended with it.
@@ -173,7 +177,7 @@ end
 --- Starts a run and shows it in the console.
 --- @param bufnr integer the buffer whose server runs it
 --- @param params table RunParams
---- @param opts { title: string, on_exit: fun(run: lionagi_playground.Run, exit: table)? }
+--- @param opts table `title`; `dir`, where a recording goes; `on_exit(run, exit)`
 function M.start(bufnr, params, opts)
   server.with_client(bufnr, function(client)
     local previous = M.active
@@ -205,6 +209,7 @@ function M.start(bufnr, params, opts)
         on_exit = opts.on_exit,
       }
       M.active = run
+      trace.begin(run.id, client.id, opts.title, opts.dir)
       con.input = function(text, eof)
         M.stdin(text, eof)
       end
@@ -251,7 +256,28 @@ function M.run_buffer(bufnr)
     params = { files = { [name] = M.buffer_text(bufnr) }, entry = name }
     title = name
   end
-  M.start(bufnr, params, { title = title })
+  M.with_keys(params)
+  local dir = path ~= '' and vim.fs.dirname(vim.fn.fnamemodify(path, ':p')) or nil
+  M.start(bufnr, params, { title = title, dir = dir })
+end
+
+--- A run of the user's own file with the `keys` option (a table, or a function giving one):
+--- the keys, the network, and `record` when asked (docs/trace.md, Keys and network).
+--- @param params table
+function M.with_keys(params)
+  local options = require('lionagi_playground').options
+  local keys = options.keys
+  if type(keys) == 'function' then
+    keys = keys()
+  end
+  if type(keys) ~= 'table' or next(keys) == nil then
+    return
+  end
+  params.keys = keys
+  params.limits = vim.tbl_extend('force', options.limits or {}, { network = true })
+  if options.record then
+    params.record = true
+  end
 end
 
 --- @return lionagi_playground.Run?

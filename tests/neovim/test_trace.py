@@ -1,0 +1,119 @@
+""":PlaygroundTrace in a real Neovim 0.11, with the real server and runtime: after a lionagi
+program whose model calls a tool (the offline model, operate(actions=True)), the trace buffer
+has a line for the model call and one for the tool call with its arguments, folded by branch,
+and <CR> on the tool call's line shows its whole content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.neovim.harness import Editor
+
+PROGRAM = (
+    "import asyncio\n\n"
+    "from lionagi import Branch\n\n\n"
+    "def multiply(a: int, b: int) -> int:\n"
+    '    """Multiply two whole numbers."""\n'
+    "    return a * b\n\n\n"
+    "async def main():\n"
+    "    branch = Branch(name='calculator', system='You are a careful calculator.',"
+    " tools=[multiply])\n"
+    "    result = await branch.operate(instruction='What is 6 times 7?', actions=True)\n"
+    "    for response in result.action_responses:\n"
+    "        print(f'result: {response.output}')\n\n\n"
+    "asyncio.run(main())\n"
+)
+
+TRACE = "vim.fn.bufnr('playground://trace')"
+
+
+def trace_lines(editor: Editor) -> list[str]:
+    return list(editor.lua(f"return vim.api.nvim_buf_get_lines({TRACE}, 0, -1, false)"))
+
+
+def line_of(lines: list[str], *parts: str) -> int:
+    """The 1-based number of the first line holding every part."""
+    for number, line in enumerate(lines, start=1):
+        if all(part in line for part in parts):
+            return number
+    raise AssertionError(f"no line with {parts} in:\n" + "\n".join(lines))
+
+
+@pytest.mark.slow
+def test_the_trace_after_a_run_shows_the_model_and_tool_calls_folded_by_branch(
+    editor: Editor, tmp_path: Path
+) -> None:
+    editor.edit(tmp_path / "main.py", PROGRAM)
+    editor.wait_client()
+    editor.command("PlaygroundRun")
+    editor.wait_console("result: 42")
+    editor.wait_console("✔ ok")
+
+    editor.command("PlaygroundTrace")
+    # The whole trace, from the server (playground/trace/get), once the run is over.
+    editor.wait(
+        "require('lionagi_playground.trace').state.fetched",
+        "the trace buffer to show the finished run's trace",
+    )
+    title = trace_lines(editor)[0]
+    assert title.startswith("main.py · ")
+    assert "· finished" in title
+    assert editor.lua("return vim.api.nvim_get_current_buf()") == editor.lua(f"return {TRACE}")
+    lines = trace_lines(editor)
+    header = line_of(lines, "Branch calculator")
+    model = line_of(lines, "model_end")
+    tool = line_of(lines, "tool_start", "multiply")
+    assert header < model
+    assert header < tool
+    assert "tok" in lines[model - 1]  # its tokens
+    assert "calculator" in lines[tool - 1]  # its branch
+    assert "6" in lines[tool - 1]
+    assert "7" in lines[tool - 1]
+    assert line_of(lines, "tool_end", "multiply") > tool
+
+    # Folded by branch: the header starts a fold holding the branch's events.
+    assert editor.lua(f"return vim.fn.foldlevel({header})") == 1
+    assert editor.lua(f"return vim.fn.foldlevel({tool})") == 1
+    editor.lua(f"vim.api.nvim_win_set_cursor(0, {{ {header}, 0 }})")
+    editor.input("zc")
+    editor.wait(f"vim.fn.foldclosed({tool}) == {header}", "the branch's fold to close")
+    assert editor.lua(f"return vim.fn.foldclosedend({header})") >= max(model, tool)
+    editor.input("<CR>")  # on a header, <CR> opens the fold again
+    editor.wait(f"vim.fn.foldclosed({tool}) == -1", "the branch's fold to open")
+
+    # <CR> on the tool call: its whole content (the arguments) in a split below.
+    editor.lua(f"vim.api.nvim_win_set_cursor(0, {{ {tool}, 0 }})")
+    editor.input("<CR>")
+    item = "vim.fn.bufnr('playground://trace/event')"
+    editor.wait(f"{item} ~= -1 and #vim.fn.win_findbuf({item}) > 0", "the event's split")
+    shown = "\n".join(editor.lua(f"return vim.api.nvim_buf_get_lines({item}, 0, -1, false)"))
+    assert "tool_start" in shown
+    assert '"a"' in shown
+    assert "6" in shown
+    assert editor.lua(f"return vim.bo[{item}].modifiable") is False
+
+
+@pytest.mark.slow
+def test_the_trace_fills_live_while_the_run_goes(editor: Editor, tmp_path: Path) -> None:
+    # The program waits for input after its model call: the trace is drawn before the run ends.
+    waiting = PROGRAM.replace("asyncio.run(main())\n", "asyncio.run(main())\ninput('more? ')\n")
+    editor.edit(tmp_path / "main.py", waiting)
+    editor.wait_client()
+    editor.command("PlaygroundRun")
+    editor.wait_console("more?")
+    editor.command("PlaygroundTrace")
+    editor.wait(
+        f"#vim.tbl_filter(function(l) return l:find('tool_end', 1, true) ~= nil end,"
+        f" vim.api.nvim_buf_get_lines({TRACE}, 0, -1, false)) > 0",
+        "the tool call's end in the trace while the run waits",
+    )
+    assert "· running" in trace_lines(editor)[0]
+    editor.command("PlaygroundInput no")
+    editor.wait_console("✔ ok")
+    editor.wait(
+        "require('lionagi_playground.trace').state.fetched", "the whole trace after the run"
+    )
+    assert "· finished" in trace_lines(editor)[0]
+    assert line_of(trace_lines(editor), "model_end") > line_of(trace_lines(editor), "Branch")
