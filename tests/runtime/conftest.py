@@ -95,7 +95,9 @@ def run_program(runtime_env: RuntimeEnv, tmp_path: Path) -> Runner:
         env: dict[str, str] | None = None,
         files: dict[str, str] | None = None,
         offline: bool = True,
+        isolated: bool = True,
     ) -> Run:
+        """`isolated=False` keeps this machine's network (a test's own server on 127.0.0.1)."""
         work, home, tmp = tmp_path / "work", tmp_path / "home", tmp_path / "tmp"
         for folder in (work, home, tmp):
             shutil.rmtree(folder, ignore_errors=True)
@@ -114,8 +116,9 @@ def run_program(runtime_env: RuntimeEnv, tmp_path: Path) -> Runner:
             "PLAYGROUND_LIONAGI_OFFLINE": "1" if offline else "0",
             **(env or {}),
         }
+        prefix = ["unshare", "--net", "--"] if isolated else []
         completed = subprocess.run(
-            ["unshare", "--net", "--", str(runtime_env.python), "program.py"],
+            [*prefix, str(runtime_env.python), "program.py"],
             cwd=work,
             env=environment,
             capture_output=True,

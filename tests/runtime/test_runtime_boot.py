@@ -38,6 +38,9 @@ PROBE = """
         ({"PLAYGROUND_LIONAGI_OFFLINE": "0"}, "0 False False\n"),
         ({"PLAYGROUND_LIONAGI_OFFLINE": "1"}, "1 False False\n"),
         ({"MPLBACKEND": "module://playground_runtime.mpl_backend"}, "1 False False\n"),
+        ({"PLAYGROUND_DISPLAY_NONCE": "n0nce"}, "1 False False\n"),
+        ({"PLAYGROUND_LIONAGI_RECORD": "1"}, "1 False False\n"),
+        ({"PLAYGROUND_LIONAGI_RECORD": "1", "PLAYGROUND_LIONAGI_OFFLINE": "1"}, "1 False False\n"),
     ],
 )
 def test_boot_arms_only_what_the_run_asks_for(

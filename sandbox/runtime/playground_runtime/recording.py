@@ -110,7 +110,7 @@ def patch_module(name: str, module: ModuleType) -> None:
 
     async def _call_http(self: Any, payload: dict[str, Any], headers: Any, **kwargs: Any) -> Any:
         body = await call_http(self, payload, headers, **kwargs)
-        _quietly(_frame, self, payload, False, {"response": scrub(body)})
+        _quietly(_frame, self, payload, False, {"response": body})
         return body
 
     async def _stream_http(
