@@ -56,7 +56,7 @@ export interface RunSlots {
   readonly tabs: HTMLElement;
   /** Before Clear at the toolbar's end: the Model control. */
   readonly tools: HTMLElement;
-  /** The console (terminal, images, stdin): hidden while another view is in front. */
+  /** The console (terminal, images): hidden while another view is in front (stdin stays). */
   readonly body: HTMLElement;
 }
 
@@ -99,8 +99,8 @@ export function mountRun(
   });
   const stdinRow = h("form", { className: "stdin-row" }, h("span", { className: "stdin-prompt" }, "stdin ›"), stdin,
     h("button", { type: "submit", className: "ghost", "data-testid": "stdin-send" }, "Send"));
-  const body = h("div", { className: "run-body" }, screen, images, stdinRow);
-  root.append(toolbar, body);
+  const body = h("div", { className: "run-body" }, screen, images);
+  root.append(toolbar, body, stdinRow);
 
   let current: CurrentRun | null = null;
   let starting = false;
