@@ -38,6 +38,7 @@ export class TraceView implements vscode.TreeDataProvider<TraceNode>, vscode.Tex
   private tree = new TraceTree();
   private run: TraceRun | null = null;
   private running = false;
+  /** The view is shown by itself once a session, with the first run that has a trace. */
   private revealed = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly changed = new vscode.EventEmitter<TraceNode | undefined>();
@@ -64,7 +65,6 @@ export class TraceView implements vscode.TreeDataProvider<TraceNode>, vscode.Tex
     this.tree = new TraceTree();
     this.run = run;
     this.running = true;
-    this.revealed = false;
     this.view.description = run.title;
     this.updateMessage();
     this.refreshNow();
