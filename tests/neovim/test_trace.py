@@ -1,15 +1,22 @@
 """:PlaygroundTrace in a real Neovim 0.11, with the real server and runtime: after a lionagi
 program whose model calls a tool (the offline model, operate(actions=True)), the trace buffer
 has a line for the model call and one for the tool call with its arguments, folded by branch,
-and <CR> on the tool call's line shows its whole content."""
+and <CR> on the tool call's line shows its whole content; with `keys` and `record`, a run
+against a stand-in for OpenAI's API on this machine saves its recording beside the file, and a
+run without keys replays it."""
 
 from __future__ import annotations
 
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.neovim.harness import Editor
+from tests.neovim.harness import SERVER, Editor, lua_string, start_editor, stop_editor
 
 PROGRAM = (
     "import asyncio\n\n"
@@ -117,3 +124,96 @@ def test_the_trace_fills_live_while_the_run_goes(editor: Editor, tmp_path: Path)
     )
     assert "· finished" in trace_lines(editor)[0]
     assert line_of(trace_lines(editor), "model_end") > line_of(trace_lines(editor), "Branch")
+
+
+KEY = "sk-test-neovim-0123456789abcdef"
+ANSWER = "Crisp leaves drift and fall"
+
+
+@pytest.fixture
+def stand_in() -> Iterator[tuple[str, list[str]]]:
+    """OpenAI's chat completions answered on 127.0.0.1 (no internet): its URL, and the
+    Authorization header of each request."""
+    received: list[str] = []
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            size = int(self.headers.get("content-length", "0"))
+            body: dict[str, Any] = json.loads(self.rfile.read(size) or b"{}")
+            received.append(str(self.headers.get("authorization")))
+            message = {"role": "assistant", "content": ANSWER}
+            data = json.dumps(
+                {
+                    "id": f"chatcmpl-neovim{len(received)}",
+                    "object": "chat.completion",
+                    "created": 1_765_000_000,
+                    "model": body.get("model", "gpt-4.1-mini"),
+                    "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                    "usage": {"prompt_tokens": 17, "completion_tokens": 6, "total_tokens": 23},
+                }
+            ).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1", received
+    server.shutdown()
+    server.server_close()
+
+
+def online_program(base_url: str) -> str:
+    # The stand-in is on this machine (allow_local_network); requires_tokens=False: lionagi
+    # would count tokens with tiktoken, which downloads its encoding on first use.
+    return (
+        "import asyncio\n\n"
+        "from lionagi import Branch, iModel\n\n\n"
+        "async def main():\n"
+        "    model = iModel(provider='openai', model='gpt-4.1-mini',"
+        f" base_url={base_url!r}, allow_local_network=True, requires_tokens=False)\n"
+        "    reply = await Branch(chat_model=model).communicate('Write a line about autumn.')\n"
+        "    print(f'reply: {reply}')\n\n\n"
+        "asyncio.run(main())\n"
+    )
+
+
+@pytest.mark.slow
+def test_keys_and_record_save_a_recording_that_a_run_without_keys_replays(
+    tmp_path: Path, stand_in: tuple[str, list[str]]
+) -> None:
+    base_url, received = stand_in
+    editor = start_editor(tmp_path / "home", cmd=[*SERVER, "--allow-network"])
+    try:
+        editor.lua(
+            "local options = require('lionagi_playground').options"
+            f" options.keys = {{ OPENAI_API_KEY = {lua_string(KEY)} }} options.record = true"
+        )
+        editor.edit(tmp_path / "main.py", online_program(base_url))
+        editor.wait_client()
+        editor.command("PlaygroundRun")
+        editor.wait_console(f"reply: {ANSWER}")
+        editor.wait_console("✔ ok")
+        assert received == [f"Bearer {KEY}"]
+        editor.wait_message("recorded 1 model call into")
+        recording = (tmp_path / "main.recording.json").read_text()
+        assert json.loads(recording)["format"] == "lionagi-playground-recording"
+        assert KEY not in recording
+
+        # Without keys: no network, the model's answer from the recording.
+        editor.lua("require('lionagi_playground').options.keys = nil")
+        editor.command("PlaygroundRun")
+        editor.wait_console(f"reply: {ANSWER}")
+        editor.wait_console("✔ ok")
+        assert len(received) == 1
+        editor.command("PlaygroundTrace")
+        editor.wait("require('lionagi_playground.trace').state.fetched", "the trace")
+        assert "[recording]" in trace_lines(editor)[line_of(trace_lines(editor), "model_end") - 1]
+    finally:
+        stop_editor(editor)
