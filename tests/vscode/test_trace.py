@@ -1,14 +1,20 @@
 """The lionagi Trace view in a real VS Code workbench (code-server in Debian's Chromium), with
 the real server and runtime: a lionagi program whose model (the offline one) calls a tool shows
 the tool call and its arguments in the tree; the arguments open as a read-only document; Save
-Trace as JSON writes the server's whole trace (playground/trace/get) beside the file."""
+Trace as JSON writes the server's whole trace (playground/trace/get) beside the file. An API
+key kept in secret storage goes with a run that asks for the network; with a server that allows
+it and a stand-in for OpenAI's API on this machine, the run's recording is saved beside the
+file, and a run without the key replays it."""
 
 from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Locator, Page, expect
@@ -143,3 +149,112 @@ async def test_an_api_key_is_kept_secret_and_asks_the_server_for_the_network(
     await expect(notification(page, "API keys removed")).to_be_visible(timeout=TIMEOUT)
     await run_command(page, "lionagi Playground: Run")
     await expect(rows).to_contain_text("tools.py: ok", timeout=TIMEOUT)
+
+
+KEY = "sk-test-vscode-0123456789abcdef"
+ANSWER = "Crisp leaves drift and fall"
+
+
+@pytest.fixture
+def stand_in() -> Iterator[tuple[str, list[str]]]:
+    """OpenAI's chat completions answered on 127.0.0.1 (no internet): its URL, and the
+    Authorization header of each request."""
+    received: list[str] = []
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            size = int(self.headers.get("content-length", "0"))
+            body: dict[str, Any] = json.loads(self.rfile.read(size) or b"{}")
+            received.append(str(self.headers.get("authorization")))
+            message = {"role": "assistant", "content": ANSWER}
+            data = json.dumps(
+                {
+                    "id": f"chatcmpl-vscode{len(received)}",
+                    "object": "chat.completion",
+                    "created": 1_765_000_000,
+                    "model": body.get("model", "gpt-4.1-mini"),
+                    "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                    "usage": {"prompt_tokens": 17, "completion_tokens": 6, "total_tokens": 23},
+                }
+            ).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1", received
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def online_workbench(
+    tmp_path_factory: pytest.TempPathFactory, extensions_dir: Path
+) -> Iterator[Workbench]:
+    """A workbench whose server allows the network, recording runs made with a key."""
+    home = tmp_path_factory.mktemp("vscode-recording")
+    folder = home / "project"
+    folder.mkdir()
+    settings = {
+        "lionagiPlayground.server.args": ["lsp", "--allow-network"],
+        "lionagiPlayground.run.record": True,
+    }
+    running = start_workbench(home, folder, extensions_dir, settings=settings)
+    yield running
+    running.stop()
+
+
+def online_program(base_url: str) -> str:
+    # The stand-in is on this machine (allow_local_network); requires_tokens=False: lionagi
+    # would count tokens with tiktoken, which downloads its encoding on first use.
+    return (
+        "import asyncio\n\n"
+        "from lionagi import Branch, iModel\n\n\n"
+        "async def main():\n"
+        "    model = iModel(provider='openai', model='gpt-4.1-mini',"
+        f" base_url={base_url!r}, allow_local_network=True, requires_tokens=False)\n"
+        "    reply = await Branch(chat_model=model).communicate('Write a line about autumn.')\n"
+        "    print(f'reply: {reply}')\n\n\n"
+        "asyncio.run(main())\n"
+    )
+
+
+async def test_a_run_with_a_key_is_recorded_beside_the_file_and_replayed_without_it(
+    page: Page, online_workbench: Workbench, stand_in: tuple[str, list[str]]
+) -> None:
+    base_url, received = stand_in
+    folder = online_workbench.folder
+    (folder / "main.py").write_text(online_program(base_url))
+    await open_workbench(page, online_workbench)
+    await open_file(page, "main.py")
+    await run_command(page, "lionagi Playground: Set API Key")
+    await quick_input(page, "Set an API key", "OPENAI_API_KEY")
+    await quick_input(page, "Set OPENAI_API_KEY", KEY)
+    await expect(notification(page, "OPENAI_API_KEY stored")).to_be_visible(timeout=TIMEOUT)
+
+    await run_command(page, "lionagi Playground: Run")
+    rows = terminal_rows(page)
+    await expect(rows).to_contain_text("real model, recording", timeout=TIMEOUT)
+    await expect(rows).to_contain_text(f"reply: {ANSWER}", timeout=TIMEOUT)
+    await expect(rows).to_contain_text("main.py: ok", timeout=TIMEOUT)
+    assert received == [f"Bearer {KEY}"]
+    await expect(notification(page, "into main.recording.json")).to_be_visible(timeout=TIMEOUT)
+    recording = (folder / "main.recording.json").read_text()
+    assert json.loads(recording)["format"] == "lionagi-playground-recording"
+    assert KEY not in recording
+    await expect(trace_row(page, "model gpt")).to_contain_text("network", timeout=TIMEOUT)
+
+    # Without the key: no network, the answer from the recording.
+    await run_command(page, "lionagi Playground: Remove API Keys")
+    await expect(notification(page, "API keys removed")).to_be_visible(timeout=TIMEOUT)
+    await run_command(page, "lionagi Playground: Run")
+    await expect(trace_row(page, "model gpt")).to_contain_text("recording", timeout=TIMEOUT)
+    await expect(rows).to_contain_text(f"reply: {ANSWER}", timeout=TIMEOUT)
+    assert len(received) == 1
