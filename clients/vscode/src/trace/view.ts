@@ -43,6 +43,9 @@ export class TraceView implements vscode.TreeDataProvider<TraceNode>, vscode.Tex
   private timer: NodeJS.Timeout | undefined;
   private readonly changed = new vscode.EventEmitter<TraceNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  /** An open item's document changes as its span ends (a tool's result arrives). */
+  private readonly contentChanged = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.contentChanged.event;
   private readonly view: vscode.TreeView<TraceNode>;
   private readonly subscriptions: vscode.Disposable[];
 
@@ -51,6 +54,7 @@ export class TraceView implements vscode.TreeDataProvider<TraceNode>, vscode.Tex
     this.subscriptions = [
       this.view,
       this.changed,
+      this.contentChanged,
       vscode.workspace.registerTextDocumentContentProvider(CONTENT_SCHEME, this),
       vscode.commands.registerCommand("lionagiPlayground.trace.open", (n: TraceNode) => this.open(n)),
       vscode.commands.registerCommand("lionagiPlayground.saveTrace", () => this.save()),
@@ -166,6 +170,11 @@ export class TraceView implements vscode.TreeDataProvider<TraceNode>, vscode.Tex
     this.timer = undefined;
     this.updateMessage();
     this.changed.fire(undefined);
+    const mine = `/${this.run?.runId ?? ""}/`;
+    for (const document of vscode.workspace.textDocuments) {
+      const uri = document.uri;
+      if (uri.scheme === CONTENT_SCHEME && uri.path.startsWith(mine)) this.contentChanged.fire(uri);
+    }
     const first = this.tree.roots[0];
     if (!this.revealed && first !== undefined && !this.view.visible && revealTrace()) {
       this.revealed = true;
