@@ -21,7 +21,16 @@ from typing import Protocol
 
 from lionagi_playground.sandbox.backend import RunState
 from lionagi_playground.sandbox.capture import Capture
-from lionagi_playground.sandbox.events import Event, Exit, Output, Stats, Status, Stream
+from lionagi_playground.sandbox.events import (
+    Event,
+    Exit,
+    Output,
+    Recording,
+    Stats,
+    Status,
+    Stream,
+    Trace,
+)
 from lionagi_playground.sandbox.limits import MIB, Limits
 from lionagi_playground.sandbox.root import Ended, ProcessRoot, Root
 from lionagi_playground.sandbox.stdin import StdinPipe
@@ -183,8 +192,13 @@ class SupervisedRun:
 
         Unbuffered programs (a Python traceback, `print(..., end="")`) write a few bytes at
         a time; consecutive text of one stream is held for at most COALESCE_S and sent as
-        one event, so clients are not flooded while output still feels live.
+        one event, so clients are not flooded while output still feels live. Trace and
+        recording events do not interrupt it: they go their own way (batched by the
+        server), so a traced program's output is merged just as an untraced one's.
         """
+        if isinstance(event, Trace | Recording):
+            self._queue.put_nowait(event)
+            return
         if isinstance(event, Output):
             held = self._held
             if held is not None and held.stream == event.stream and len(held.text) < COALESCE_MAX:

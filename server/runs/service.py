@@ -21,6 +21,7 @@ from lionagi_playground.sandbox import (
     SERVER_MAXIMA,
     Exit,
     Limits,
+    Output,
     Recording,
     RunRequest,
     ScheduledRun,
@@ -29,6 +30,7 @@ from lionagi_playground.sandbox import (
     make_backend,
 )
 from lionagi_playground.sandbox.backends import DEFAULT_BACKEND
+from lionagi_playground.sandbox.events import Stream
 from lionagi_playground.sandbox.runtimes import Runtime, available_runtimes, choose_runtime
 from lionagi_playground.server.runs.protocol import (
     RECORDING,
@@ -40,6 +42,7 @@ from lionagi_playground.server.runs.trace import (
     Recorder,
     RunTrace,
     Scrubber,
+    StreamScrubber,
     TraceBatcher,
 )
 
@@ -215,9 +218,19 @@ class RunService:
         batcher = TraceBatcher(
             lambda events: self._send(watch, TRACE, {"runId": run_id, "events": events})
         )
+        # A run with keys: their values are hidden in its output too (a shared run's other
+        # watchers, the server's debug log), as CI systems mask their secrets.
+        outputs: dict[Stream, StreamScrubber] | None = None
+        if trace.scrub:
+            outputs = {"stdout": StreamScrubber(trace.scrub), "stderr": StreamScrubber(trace.scrub)}
         try:
             await watch.released.wait()
             async for event in watch.run.events():
+                if outputs is not None and isinstance(event, Output):
+                    text = outputs[event.stream].feed(event.text)
+                    if not text:
+                        continue
+                    event = Output(event.stream, text)
                 if isinstance(event, Trace):
                     if (kept := trace.add(event.data)) is not None:
                         batcher.add(kept)
@@ -227,6 +240,9 @@ class RunService:
                         watch.recorder.add(event.data, event.truncated)
                     continue
                 if isinstance(event, Exit):
+                    for stream, held in (outputs or {}).items():
+                        if tail := held.flush():
+                            self._send(watch, *lsp_run_notification(run_id, Output(stream, tail)))
                     batcher.flush()
                     self.traces.finish(trace)
                     recorder = watch.recorder

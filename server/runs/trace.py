@@ -123,14 +123,28 @@ class Scrubber:
         return text
 
     def tail(self, text: str) -> str:
-        """`text` hidden, and a cut-off start of a key at its end removed too (content is cut
+        """`text` hidden, and a cut-off start of a key at its end hidden too (content is cut
         at a length, which may fall inside a key)."""
         text = self.text(text)
-        for form in self._forms:
-            for size in range(min(len(form) - 1, len(text)), 3, -1):
-                if text.endswith(form[:size]):
-                    return text[:-size] + HIDDEN
+        if cut := self.partial_suffix(text):
+            text = text[:-cut] + HIDDEN
         return text
+
+    def partial_suffix(self, text: str, least: int = 4) -> int:
+        """The length of the longest end of `text` (at least `least` characters) that is the
+        start of a key: what may be the first part of a key split across two pieces."""
+        best = 0
+        for form in self._forms:
+            if len(form) <= least:
+                continue
+            head = form[:least]
+            at = text.find(head, max(0, len(text) - len(form) + 1))
+            while at != -1:
+                if form.startswith(text[at:]):
+                    best = max(best, len(text) - at)
+                    break  # the earliest start is the longest end
+                at = text.find(head, at + 1)
+        return best
 
     def value(self, value: Any) -> Any:
         """A JSON value with every string in it (keys of objects too) hidden."""
@@ -141,6 +155,26 @@ class Scrubber:
         if isinstance(value, dict):
             return {self.text(str(key)): self.value(item) for key, item in value.items()}
         return value
+
+
+class StreamScrubber:
+    """Hides key values in one output stream that arrives in pieces: the end of a piece that
+    may be the start of a key is held back until the next piece (or the run's end) says."""
+
+    def __init__(self, scrub: Scrubber) -> None:
+        self._scrub = scrub
+        self._held = ""
+
+    def feed(self, text: str) -> str:
+        text = self._scrub.text(self._held + text)
+        keep = self._scrub.partial_suffix(text)
+        self._held = text[len(text) - keep :]
+        return text[: len(text) - keep]
+
+    def flush(self) -> str:
+        """What is held back: the run ended, so it was not a key."""
+        held, self._held = self._held, ""
+        return held
 
 
 def parse_event(text: str, scrub: Scrubber | None = None) -> dict[str, Any] | None:
