@@ -10,8 +10,11 @@
  * started): every participant receives the same notifications. A new run clears it.
  *
  * Fast with thousands of events: each notification's events become rows in one pass (no layout
- * read between inserts), bars are placed by CSS from custom properties (the time axis growing
- * changes three properties on the list, not every bar), and at most MAX_ROWS rows are drawn.
+ * read between inserts); bars are placed by CSS from custom properties against the axis's
+ * `--t0` and `--span` on the list, and the axis grows in steps (1, 2, 5 x 10^n ms: a handful of
+ * times in a run, each a restyle of every row) and fits the run exactly at its exit; only the
+ * few open spans' bars follow the clock (`--now` on those rows); rows off screen are not laid
+ * out (`content-visibility`), and at most MAX_ROWS rows are drawn.
  */
 
 import type { Connection } from "../connection/connection";
@@ -97,6 +100,14 @@ function count(n: number): string {
   return n.toLocaleString("en");
 }
 
+/** The axis's length for a run `needed` ms long so far: 1, 2 or 5 x 10^n ms, at least `current`. */
+export function axisSpan(needed: number, current: number): number {
+  if (needed <= current) return current;
+  let step = 1;
+  while (step < needed) step *= step.toString().startsWith("2") ? 2.5 : 2;
+  return step;
+}
+
 /** A run id as a file name's part. */
 function safeName(runId: string): string {
   return runId.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 80) || "run";
@@ -142,7 +153,11 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
   const empty = h("div", { className: "trace-empty", "data-testid": "trace-empty" },
     "No trace yet. Run a program that uses lionagi: its messages, model calls and tool calls appear here as they happen.");
   const list = h("div", { className: "trace-rows", "data-testid": "trace-rows", role: "tree", "aria-label": "The run's trace" });
-  const scroller = h("div", { className: "trace-scroll" }, empty, list);
+  const axisEnd = h("span", { "data-testid": "trace-axis-end" });
+  const axis = h("div", { className: "trace-axis", "aria-hidden": "true" },
+    h("span", {}, "what"), h("span", {}, "branch"), h("span", { className: "trace-figures" }, "tokens · time"),
+    h("span", { className: "trace-axis-scale" }, h("span", {}, "0"), axisEnd));
+  const scroller = h("div", { className: "trace-scroll" }, empty, axis, list);
   const detail = h("aside", { className: "trace-detail", "data-testid": "trace-detail", hidden: true, "aria-live": "polite" });
   const main = h("div", { className: "trace-main" }, scroller, detail);
   root.append(header, truncated, capped, problem, main);
@@ -158,6 +173,10 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
   let totals: Totals = { events: 0, tokensIn: 0, tokensOut: 0, models: 0, tools: 0, errors: 0 };
   let t0: number | null = null;
   let tEnd = 0;
+  /** The axis's length in ms (`--span`): grows in steps while the run goes on, fits at its exit. */
+  let span = 0;
+  /** Drawn rows of spans not ended yet: their bars grow to `--now`. */
+  let open = new Set<Row>();
   let selected: Row | null = null;
   let filter: string | null = null;
   const early = new Map<string, TraceEvent[]>();
@@ -269,6 +288,8 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
     element.dataset.status = status;
     element.classList.toggle("open", status === "open" && !ended);
     element.classList.toggle("failed", status === "error");
+    if (status === "open" && !ended) open.add(row);
+    else open.delete(row);
     if (row.figures !== null) row.figures.textContent = figuresText(row);
     if (row.summary !== null) row.summary.textContent = summaryText(row);
     placeBar(row);
@@ -405,12 +426,18 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
     badge.textContent = totals.events === 0 ? "" : count(totals.events);
     badge.classList.toggle("failed", totals.errors > 0);
     const start = t0 ?? 0;
-    list.style.setProperty("--t0", String(start));
-    list.style.setProperty("--span", String(Math.max(tEnd - start, 1)));
-    list.style.setProperty("--now", String(tEnd));
+    const wanted = ended ? Math.max(tEnd - start, 1) : axisSpan(tEnd - start, span);
+    if (list.style.getPropertyValue("--t0") !== String(start)) list.style.setProperty("--t0", String(start));
+    if (wanted !== span) {
+      span = wanted;
+      list.style.setProperty("--span", String(span));
+      axisEnd.textContent = formatMs(span);
+    }
+    for (const row of open) row.element?.style.setProperty("--now", String(tEnd));
     capped.hidden = rows.length <= drawn;
     capped.textContent = `Showing the first ${count(drawn)} of ${count(rows.length)} rows; Download JSON has every event.`;
     empty.hidden = rows.length > 0;
+    axis.hidden = rows.length === 0;
     if (rows.length === 0 && runId !== null) {
       empty.textContent = ended
         ? `${entry} made no lionagi trace (no Branch or Session calls).`
@@ -418,12 +445,25 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
     }
   };
 
+  /** The list follows new rows while scrolled to its end (what a scroll there says, no layout read). */
+  let following = true;
+  let followFrame = 0;
+  scroller.addEventListener("scroll", () => {
+    following = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 8;
+  }, { passive: true });
+
   /** Events of the run in front, all of one notification at once. */
   const takeAll = (events: readonly unknown[]) => {
-    const atBottom = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 8;
+    const before = drawn;
     for (const event of events) if (isEvent(event)) take(event);
     refreshHeader();
-    if (atBottom) scroller.scrollTop = scroller.scrollHeight;
+    // Scrolled in the next frame, after the layout the browser makes for it anyway.
+    if (following && drawn !== before && followFrame === 0) {
+      followFrame = requestAnimationFrame(() => {
+        followFrame = 0;
+        scroller.scrollTop = scroller.scrollHeight;
+      });
+    }
   };
 
   const section = (title: string, text: string | undefined, size: number | undefined): HTMLElement[] => {
@@ -504,6 +544,12 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
     totals = { events: 0, tokensIn: 0, tokensOut: 0, models: 0, tools: 0, errors: 0 };
     t0 = null;
     tEnd = 0;
+    span = 0;
+    open = new Set();
+    axisEnd.textContent = "";
+    following = true;
+    list.style.removeProperty("--span");
+    list.style.removeProperty("--t0");
     filter = null;
     ended = false;
     list.replaceChildren();
