@@ -4,7 +4,8 @@ the tool call and its arguments in the tree; the arguments open as a read-only d
 Trace as JSON writes the server's whole trace (playground/trace/get) beside the file. An API
 key kept in secret storage goes with a run that asks for the network; with a server that allows
 it and a stand-in for OpenAI's API on this machine, the run's recording is saved beside the
-file, and a run without the key replays it."""
+file, and a run without the key replays it. A shared run of a joined playground (served over
+WebSocket) fills the view too."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ from typing import Any
 
 import pytest
 from playwright.async_api import Locator, Page, expect
+from websockets.asyncio.client import connect
 
+from lionagi_playground.server.web.app import DIST
+from tests.vscode.test_collaboration import request
 from tests.vscode.workbench import (
     TIMEOUT,
     Workbench,
@@ -31,6 +35,7 @@ from tests.vscode.workbench import (
     start_workbench,
     terminal_rows,
 )
+from tests.web.harness import Served, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -69,6 +74,15 @@ def trace_view(page: Page) -> Locator:
     return page.locator(".pane", has=header).first
 
 
+async def fold_files(page: Page) -> None:
+    """The Explorer's files section folded (a window remembers it), so the trace has the
+    Explorer's height: the list draws only the rows in view."""
+    files = page.locator(".pane-header", has_text="project").first
+    if await files.get_attribute("aria-expanded") == "true":
+        await files.click()
+    await expect(files).to_have_attribute("aria-expanded", "false")
+
+
 def trace_row(page: Page, label: str) -> Locator:
     return trace_view(page).locator(".monaco-list-row", has_text=label).first
 
@@ -87,8 +101,7 @@ async def test_the_trace_view_shows_the_tool_call_and_its_arguments(
     # The view showed itself with the run's first events; the run's title and count above.
     view = trace_view(page)
     await expect(view).to_contain_text(re.compile(r"tools\.py: \d+ events"), timeout=TIMEOUT)
-    # The files' section folded, so the trace has the Explorer's height.
-    await page.locator(".pane-header", has_text="project").first.click()
+    await fold_files(page)
     await expect(trace_row(page, "calculator")).to_be_visible()
     await expect(trace_row(page, "operate")).to_be_visible()
     model = trace_row(page, "model gpt")
@@ -258,3 +271,34 @@ async def test_a_run_with_a_key_is_recorded_beside_the_file_and_replayed_without
     await expect(trace_row(page, "model gpt")).to_contain_text("recording", timeout=TIMEOUT)
     await expect(rows).to_contain_text(f"reply: {ANSWER}", timeout=TIMEOUT)
     assert len(received) == 1
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    assert (DIST / "index.html").is_file(), "the page is not built: run `make web`"
+    running = serve(tmp_path / "data")
+    yield running
+    running.stop()
+
+
+async def test_a_shared_run_of_a_joined_playground_fills_the_trace(
+    page: Page, served: Served, workbench: Workbench
+) -> None:
+    async with connect(f"{served.ws}?token={served.token}", origin=None) as owner:
+        await request(owner, "initialize", {"capabilities": {}, "processId": None}, 1)
+        made = await request(
+            owner, "playground/create", {"title": "Tools", "files": {"main.py": PROGRAM}}, 2
+        )
+        invite = await request(
+            owner, "playground/invite", {"playground": made["playground"], "role": "edit"}, 3
+        )
+    await open_workbench(page, workbench)
+    await run_command(page, "lionagi Playground: Join Playground")
+    await quick_input(page, "Join a playground", f"{served.origin}/?invite={invite['invite']}")
+    await expect(page.locator(".tab.active", has_text="main.py")).to_be_visible(timeout=TIMEOUT)
+    await run_command(page, "lionagi Playground: Run")
+    await expect(terminal_rows(page)).to_contain_text("result: 42", timeout=TIMEOUT)
+    await run_command(page, "lionagi Playground: Show the Trace")
+    await expect(trace_view(page)).to_contain_text("main.py: ", timeout=TIMEOUT)
+    await fold_files(page)
+    await expect(trace_row(page, "tool multiply")).to_contain_text('"a": 6', timeout=TIMEOUT)

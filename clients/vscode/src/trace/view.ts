@@ -89,7 +89,9 @@ export class TraceView implements vscode.TreeDataProvider<TraceNode>, vscode.Tex
 
   getTreeItem(n: TraceNode): vscode.TreeItem {
     const item = treeItem(n);
-    item.id = `${this.run?.runId ?? ""}/${n.key}`;
+    // An item drawn before its first child arrived would stay folded (VS Code keeps an id's
+    // state): it gets a new id when it becomes a parent, and opens.
+    item.id = `${this.run?.runId ?? ""}/${n.key}${n.children.length > 0 ? "+" : ""}`;
     item.command = { command: "lionagiPlayground.trace.open", title: "Open", arguments: [n] };
     return item;
   }
