@@ -262,6 +262,52 @@ def test_react_rounds_nest_inside_react(run_program: Runner) -> None:
     assert output.of("operation_end", span=react["span"])[0]["status"] == "ok"
 
 
+def test_run_interpret_and_a_failing_tool(run_program: Runner) -> None:
+    run = run_program(
+        """
+        import asyncio
+        from lionagi import Branch, iModel
+
+        def boom(x: int) -> int:
+            \"\"\"Always fails.\"\"\"
+            raise RuntimeError("tool exploded")
+
+        async def main():
+            cli = Branch(chat_model=iModel(provider="claude_code"), name="cli")
+            async for message in cli.run("Write a haiku"):
+                pass
+            branch = Branch(tools=[boom])
+            await branch.interpret("sum of two numbers")
+            await branch.operate(instruction="Call boom with 3", actions=True)
+            print("still running")
+
+        asyncio.run(main())
+        """,
+        env=TRACED,
+    )
+    output = traced(run)
+    assert output.text == "still running\n"
+    (run_span,) = output.of("operation_start", operation="run")
+    assert run_span["branch"]["name"] == "cli"
+    (cli_model,) = output.of("model_end", parent=run_span["span"])
+    assert (cli_model["provider"], cli_model["answeredBy"]) == ("claude_code", "offline")
+    assert [e["kind"] for e in output.events if e.get("parent") == run_span["span"]] == [
+        "instruction",
+        "model_start",
+        "model_end",
+        "assistant",
+    ]
+    (interpret,) = output.of("operation_start", operation="interpret")
+    assert len(output.of("model_end", parent=interpret["span"])) == 1
+    (tool_end,) = output.of("tool_end", tool="boom")
+    assert tool_end["status"] == "error"
+    (error,) = output.of("error")
+    assert (error["parent"], error["content"]) == (tool_end["span"], "RuntimeError: tool exploded")
+    # lionagi answers a failing tool with its error; the operation itself goes on.
+    (operate_end,) = output.of("operation_end", operation="operate")
+    assert operate_end["status"] == "ok"
+
+
 def test_a_sessions_branches_each_carry_their_id_and_name(run_program: Runner) -> None:
     run = run_program(
         """
