@@ -63,6 +63,8 @@ class BubblewrapBackend:
         self._root = os.geteuid() == 0
         self._uids = UidPool(uid_base, uid_count) if self._root else None
         self._cgroups = CgroupHost.detect() if use_cgroups else None
+        if self._cgroups is not None:
+            self._cgroups.reap_stale()
         self._state_dir = state_dir
         self._etc_dir: Path | None = None
         self._staged: dict[Path, Path] = {}

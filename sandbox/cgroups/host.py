@@ -114,12 +114,46 @@ class CgroupHost:
             raise
         return group
 
-    def leftovers(self) -> list[Path]:
-        """Run cgroups that still exist (for the tests' clean-host check)."""
-        found = []
+    def reap_stale(self) -> list[str]:
+        """Remove the run cgroups of servers that died (killed mid-run): their processes too.
+
+        A run cgroup is named `run-<run id>-<server pid>`; one whose server pid is gone can
+        never be removed by its owner, and its processes (if any survived) belong to nobody.
+        Returns the names removed.
+        """
+        removed = []
+        names: set[str] = set()
         for parent in dict.fromkeys(self.parents.values()):
             with contextlib.suppress(OSError):
-                found += [p for p in parent.iterdir() if p.is_dir() and p.name.startswith("run-")]
+                names.update(p.name for p in parent.iterdir() if p.name.startswith("run-"))
+        for name in sorted(names):
+            owner = name.rpartition("-")[2]
+            if not owner.isdigit() or Path(f"/proc/{owner}").exists():
+                continue
+            dirs = {c: parent / name for c, parent in self.parents.items()}
+            if all(d.is_dir() for d in dirs.values()):
+                if RunCgroup(self.version, dirs).remove():
+                    removed.append(name)
+                continue
+            for directory in dirs.values():  # half made: only empty directories are left
+                with contextlib.suppress(OSError):
+                    directory.rmdir()
+            removed.append(name)
+        if removed:
+            log.info("removed %d run cgroups left by dead servers", len(removed))
+        return removed
+
+    def leftovers(self) -> list[Path]:
+        """This process's run cgroups that still exist (for the tests' clean-host check)."""
+        found = []
+        suffix = f"-{os.getpid()}"
+        for parent in dict.fromkeys(self.parents.values()):
+            with contextlib.suppress(OSError):
+                found += [
+                    p
+                    for p in parent.iterdir()
+                    if p.is_dir() and p.name.startswith("run-") and p.name.endswith(suffix)
+                ]
         return found
 
 

@@ -23,9 +23,16 @@ BACKENDS_UNDER_TEST = ["bubblewrap", "docker"]
 log = logging.getLogger(__name__)
 
 
+TEST_UID_BASE = 65000
+"""The run uids of the backends made here: apart from every server's default range
+(64100-64355), so a playground served on this machine while the suite runs (or a server a
+test started) never shows up in the clean-host checks, which look for any process of these
+uids."""
+
+
 def make(name: str) -> Backend:
     if name == "bubblewrap":
-        return BubblewrapBackend()
+        return BubblewrapBackend(uid_base=TEST_UID_BASE)
     if name == "docker":
         return DockerBackend()
     raise AssertionError(f"no such backend {name}")

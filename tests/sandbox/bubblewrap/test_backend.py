@@ -17,6 +17,7 @@ import pytest
 
 from lionagi_playground.sandbox import Backend, Exit, Output, RunRequest, Stats
 from lionagi_playground.sandbox.bubblewrap.backend import BubblewrapBackend, _reachable_by_others
+from lionagi_playground.sandbox.cgroups import RunLimits
 from tests.sandbox.harness import collect, leftover_cgroups, run_files, run_uid_processes
 
 REPO = Path(__file__).resolve().parents[3]
@@ -40,7 +41,12 @@ async def test_cancel_stops_the_run(bubblewrap: Backend) -> None:
     source = "import time\nprint('up', flush=True)\ntime.sleep(60)\n"
     run = await bubblewrap.start(RunRequest({"main.py": source}, "main.py"))
     events = run.events()
-    assert await asyncio.wait_for(anext(events), 20) == Output("stdout", "up\n")
+    printed = ""
+    while not printed.endswith("\n"):  # print() may reach the pipe as two writes
+        event = await asyncio.wait_for(anext(events), 20)
+        assert isinstance(event, Output), event
+        printed += event.text
+    assert printed == "up\n"
     await run.cancel()
     rest = [event async for event in events]
     assert isinstance(rest[-1], Exit)
@@ -65,10 +71,11 @@ async def test_usage_is_sampled_and_reported(bubblewrap: Backend) -> None:
     result = await run_files(bubblewrap, {"main.py": source}, "main.py")
     assert result.exit.status == "ok"
     assert result.stats, "no usage sample during a 2.5 s run"
-    sample = result.stats[-1]
-    assert isinstance(sample, Stats)
-    assert sample.memory_bytes > 400 * 1024 * 1024
-    assert sample.cpu_percent > 50
+    assert all(isinstance(sample, Stats) for sample in result.stats)
+    # The largest sample: the last one may land while the interpreter is already exiting.
+    assert max(sample.memory_bytes for sample in result.stats) > 400 * 1024 * 1024
+    # A busy loop: well above an idle program's ~0%, even on a machine shared with others.
+    assert max(sample.cpu_percent for sample in result.stats) > 10
     assert any("memory at" in warning for s in result.stats for warning in s.warnings)
     assert result.exit.max_memory_bytes > 400 * 1024 * 1024
     assert result.exit.cpu_ms > 1500
@@ -213,3 +220,28 @@ def test_unavailable_backend_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
     backend = BubblewrapBackend()
     assert backend.unavailable_reason() is not None
     assert "bwrap" in (backend.unavailable_reason() or "")
+
+
+def test_a_new_server_removes_what_a_killed_server_left(bubblewrap: Backend) -> None:
+    """A server SIGKILLed mid-run leaves a run cgroup (and maybe its processes) that no one
+    owns; the next server kills those processes and removes the cgroup, and leaves the
+    cgroups of live servers alone."""
+    assert isinstance(bubblewrap, BubblewrapBackend)
+    host = bubblewrap.cgroups
+    if host is None:
+        pytest.fail("root on this machine must have writable cgroups")
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    stale = host.create(f"run-stale0000000-{gone.pid}", RunLimits(64 << 20, 8, 1.0))
+    live = host.create(f"run-live00000000-{os.getpid()}", RunLimits(64 << 20, 8, 1.0))
+    orphan = subprocess.Popen(["sleep", "300"])
+    try:
+        stale.adopt(orphan.pid)
+        BubblewrapBackend()
+        assert orphan.wait(timeout=10) == -9
+        assert not any(d.exists() for d in stale.dirs.values())
+        assert all(d.exists() for d in live.dirs.values())
+    finally:
+        orphan.kill()
+        stale.remove()
+        live.remove()
