@@ -123,6 +123,37 @@ async def test_trace_events_arrive_in_batches_before_the_exit(client: Client) ->
     assert_all_before_exit(log, run_id)
 
 
+async def test_a_lionagi_program_is_traced_before_its_exit(client: Client) -> None:
+    """The runtime's trace (no change to the program) through the capture and the server."""
+    source = """
+        import asyncio
+        from lionagi import Branch
+
+        async def main():
+            print(await Branch().communicate("What is 2 + 2?"))
+
+        asyncio.run(main())
+    """
+    run_id, end = await traced_run(client, files_run(source))
+    log = run_log(client)
+    assert end["status"] == "ok", log.text(run_id, "stderr")[-2000:]
+    assert log.text(run_id) == "[offline echo] What is 2 + 2?\n"
+    events = trace_events(log, run_id)
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    kinds = [e["kind"] for e in events]
+    for kind in ("operation_start", "instruction", "model_start", "model_end", "assistant"):
+        assert kind in kinds, kinds
+    assert kinds[-1] == "operation_end"
+    start = events[kinds.index("operation_start")]
+    assert start["operation"] == "communicate"
+    model_end = events[kinds.index("model_end")]
+    assert (model_end["answeredBy"], model_end["status"]) == ("offline", "ok")
+    assert model_end["parent"] == start["span"]
+    instruction = events[kinds.index("instruction")]
+    assert "What is 2 + 2?" in instruction["content"]
+    assert_all_before_exit(log, run_id)
+
+
 async def test_text_that_looks_like_a_trace_frame_is_no_trace_event(client: Client) -> None:
     source = program(
         """
