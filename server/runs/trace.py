@@ -29,7 +29,9 @@ FLUSH_INTERVAL_S = 0.05
 """At most 20 `playground/trace` notifications a second per run."""
 KEPT_RUNS = 64
 KEPT_FOR_S = 3600.0
-"""Finished runs whose trace `playground/trace/get` still answers: the last 64, for an hour."""
+KEPT_BYTES = 64 * 1024 * 1024
+"""Finished runs whose trace `playground/trace/get` still answers: the last 64, for an hour,
+at most 64 MiB of them in all (kept as their JSON text, not as objects)."""
 CONTENT_CHARS = 2000
 """The runtime cuts `content` here; the server cuts what a program sent longer."""
 HIDDEN = "[key hidden]"
@@ -224,6 +226,8 @@ class RunTrace:
     finished: bool = False
     finished_at: float = 0.0
     scrub: Scrubber = field(default_factory=lambda: Scrubber(()))
+    frozen: str | None = None
+    """A finished run's events as JSON text: a tenth of the memory of the objects."""
 
     def add(self, text: str) -> dict[str, Any] | None:
         """Validate, number and keep one event from the program; the event kept, or None."""
@@ -244,11 +248,18 @@ class RunTrace:
         self.size += size
         return event
 
+    def freeze(self) -> None:
+        """The run ended: keep its events as text from now on."""
+        if self.frozen is None:
+            self.frozen = json.dumps(self.events, separators=(",", ":"))
+            self.events = []
+
     def snapshot(self) -> dict[str, Any]:
         """The answer of `playground/trace/get`."""
+        events = json.loads(self.frozen) if self.frozen is not None else list(self.events)
         return {
             "runId": self.run_id,
-            "events": list(self.events),
+            "events": events,
             "truncated": self.truncated,
             "finished": self.finished,
         }
@@ -289,20 +300,28 @@ class TraceBatcher:
 class KeptTraces:
     """Traces of active runs, and of the last `KEPT_RUNS` finished ones for `KEPT_FOR_S`."""
 
-    def __init__(self, keep: int = KEPT_RUNS, keep_for_s: float = KEPT_FOR_S) -> None:
+    def __init__(
+        self, keep: int = KEPT_RUNS, keep_for_s: float = KEPT_FOR_S, keep_bytes: int = KEPT_BYTES
+    ) -> None:
         self._keep = keep
         self._keep_for = keep_for_s
+        self._keep_bytes = keep_bytes
         self._active: dict[str, RunTrace] = {}
         self._finished: OrderedDict[str, RunTrace] = OrderedDict()
+        self._finished_bytes = 0
 
     def begin(self, trace: RunTrace) -> None:
         self._active[trace.run_id] = trace
 
     def finish(self, trace: RunTrace) -> None:
+        if trace.finished:
+            return
         trace.finished = True
         trace.finished_at = time.monotonic()
+        trace.freeze()
         self._active.pop(trace.run_id, None)
         self._finished[trace.run_id] = trace
+        self._finished_bytes += len(trace.frozen or "")
         self._expire()
 
     def get(self, run_id: str) -> RunTrace | None:
@@ -313,9 +332,14 @@ class KeptTraces:
         now = time.monotonic()
         while self._finished:
             oldest = next(iter(self._finished.values()))
-            if len(self._finished) <= self._keep and now - oldest.finished_at < self._keep_for:
+            if (
+                len(self._finished) <= self._keep
+                and self._finished_bytes <= self._keep_bytes
+                and now - oldest.finished_at < self._keep_for
+            ):
                 break
             self._finished.popitem(last=False)
+            self._finished_bytes -= len(oldest.frozen or "")
 
 
 RECORDING_FORMAT = "lionagi-playground-recording"

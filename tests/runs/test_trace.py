@@ -165,6 +165,21 @@ def test_kept_traces_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert kept.get("r2") is None
 
 
+def test_kept_traces_are_bounded_in_bytes_and_kept_as_text() -> None:
+    kept = KeptTraces(keep=10, keep_for_s=60, keep_bytes=1500)
+    traces = []
+    for n in range(3):
+        trace = RunTrace(f"r{n}", "s")
+        for _ in range(10):
+            trace.add(event(content="c" * 50))
+        kept.begin(trace)
+        kept.finish(trace)
+        traces.append(trace)
+    assert traces[2].events == []  # frozen: kept as JSON text
+    assert len(kept.get("r2").snapshot()["events"]) == 10  # type: ignore[union-attr]
+    assert kept.get("r0") is None  # three runs of ~800 bytes do not fit in 1,500
+
+
 def files(**extra: Any) -> dict[str, Any]:
     return {"files": {"main.py": "print(1)"}, **extra}
 
