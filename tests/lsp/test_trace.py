@@ -468,6 +468,9 @@ async def test_keys_reach_the_program_but_no_trace_or_error_message(
     """
     try:
         log = traced(client)
+        # Refused first (the server logs at DEBUG): the key is not in its answer nor its log.
+        bad = files_run(source, keys={"OPENAI_API_KEY": KEY + "\u00e9"}, limits={"network": True})
+        assert KEY not in await refused(client, "playground/run", bad)
         params = files_run(source, keys={"OPENAI_API_KEY": KEY}, limits={"network": True})
         run_id = await start(client, params)
         end = await log.exit(run_id, within=60)
