@@ -12,9 +12,10 @@
  * Fast with thousands of events: each notification's events become rows in one pass (no layout
  * read between inserts); bars are placed by CSS from custom properties against the axis's
  * `--t0` and `--span` on the list, and the axis grows in steps (1, 2, 5 x 10^n ms: a handful of
- * times in a run, each a restyle of every row) and fits the run exactly at its exit; only the
- * few open spans' bars follow the clock (`--now` on those rows); rows off screen are not laid
- * out (`content-visibility`), and at most MAX_ROWS rows are drawn.
+ * times in a run, each a restyle of every row) and fits the run exactly at its exit; a span
+ * still open is drawn from its start to the axis's end, fading (nothing to update per batch,
+ * however many run at once); rows off screen are not laid out (`content-visibility`), and at
+ * most MAX_ROWS rows are drawn.
  */
 
 import type { Connection } from "../connection/connection";
@@ -145,8 +146,7 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
     disabled: true,
   }, "Download JSON");
   const header = h("div", { className: "trace-header" },
-    h("span", { className: "trace-title" }, "Trace"), runLabel, tokens, calls, errors, branchesBox,
-    h("span", { className: "spacer" }), download);
+    h("span", { className: "trace-title" }, "Trace"), runLabel, tokens, calls, errors, branchesBox, download);
   const truncated = h("div", { className: "trace-notice", "data-testid": "trace-truncated", role: "status", hidden: true });
   const capped = h("div", { className: "trace-notice", "data-testid": "trace-cap", hidden: true });
   const problem = h("div", { className: "panel-error", "data-testid": "trace-error", role: "alert", hidden: true });
@@ -175,8 +175,6 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
   let tEnd = 0;
   /** The axis's length in ms (`--span`): grows in steps while the run goes on, fits at its exit. */
   let span = 0;
-  /** Drawn rows of spans not ended yet: their bars grow to `--now`. */
-  let open = new Set<Row>();
   let selected: Row | null = null;
   let filter: string | null = null;
   const early = new Map<string, TraceEvent[]>();
@@ -288,8 +286,6 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
     element.dataset.status = status;
     element.classList.toggle("open", status === "open" && !ended);
     element.classList.toggle("failed", status === "error");
-    if (status === "open" && !ended) open.add(row);
-    else open.delete(row);
     if (row.figures !== null) row.figures.textContent = figuresText(row);
     if (row.summary !== null) row.summary.textContent = summaryText(row);
     placeBar(row);
@@ -433,7 +429,6 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
       list.style.setProperty("--span", String(span));
       axisEnd.textContent = formatMs(span);
     }
-    for (const row of open) row.element?.style.setProperty("--now", String(tEnd));
     capped.hidden = rows.length <= drawn;
     capped.textContent = `Showing the first ${count(drawn)} of ${count(rows.length)} rows; Download JSON has every event.`;
     empty.hidden = rows.length > 0;
@@ -545,7 +540,6 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
     t0 = null;
     tEnd = 0;
     span = 0;
-    open = new Set();
     axisEnd.textContent = "";
     following = true;
     list.style.removeProperty("--span");
