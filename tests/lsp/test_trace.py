@@ -210,6 +210,35 @@ async def test_a_flood_of_trace_events_is_bounded_and_output_is_whole(client: Cl
     assert_all_before_exit(log, run_id)
 
 
+async def test_a_lionagi_flood_of_model_calls_is_bounded_and_output_is_whole(
+    client: Client,
+) -> None:
+    """1,000 model calls through lionagi (about 6,000 trace events from the runtime)."""
+    source = """
+        import asyncio
+        from lionagi import Branch, iModel
+
+        async def main():
+            model = iModel(provider="openai", model="gpt-4.1-mini")
+            for n in range(1000):
+                print(n, await Branch(chat_model=model).communicate(f"question {n}"))
+
+        asyncio.run(main())
+    """
+    run_id, end = await traced_run(client, files_run(source, limits={"timeout": 240}))
+    log = run_log(client)
+    assert end["status"] == "ok", log.text(run_id, "stderr")[-2000:]
+    lines = log.text(run_id).splitlines()
+    assert lines == [f"{n} [offline echo] question {n}" for n in range(1000)]
+    events = trace_events(log, run_id)
+    assert len(events) == 5000
+    assert [e["seq"] for e in events] == list(range(1, 5001))
+    assert [e["kind"] for e in events].count("truncated") == 1
+    assert events[-1]["kind"] == "truncated"
+    assert len(log.of(run_id, "trace")) <= 2 + end["elapsedMs"] / 50
+    assert_all_before_exit(log, run_id)
+
+
 # -- playground/trace/get --------------------------------------------------------------------
 
 
