@@ -108,9 +108,16 @@ export class Lessons {
     });
     const entry = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, ...template.entry.split("/")));
     await vscode.window.showTextDocument(entry, { preview: false });
-    await vscode.commands.executeCommand("markdown.showPreviewToSide", readme).then(undefined, () => undefined);
-    // The lesson's text beside, the focus back in the file to edit.
-    await vscode.window.showTextDocument(entry, { preview: false, viewColumn: vscode.ViewColumn.One });
+    // The lesson's text rendered beside, the focus kept in the file to edit. (The preview
+    // command takes the focus once its webview loads, after it resolves: opening the preview
+    // editor with preserveFocus is what keeps the cursor in the code.)
+    await vscode.commands
+      .executeCommand("vscode.openWith", readme, "vscode.markdown.preview.editor", {
+        viewColumn: vscode.ViewColumn.Beside,
+        preserveFocus: true,
+        preview: false,
+      })
+      .then(undefined, () => undefined);
     void vscode.window.showInformationMessage(
       `Lesson "${template.title}": edit ${template.entry}, run it (Ctrl+Enter), then check it.`,
       "Check",
