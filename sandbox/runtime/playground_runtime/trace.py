@@ -478,15 +478,50 @@ def _usage_tokens(usage: Any) -> dict[str, Any]:
     return {"tokensIn": tokens_in, "tokensOut": count("completion_tokens", "output_tokens")}
 
 
+def _reply_text(response: Any) -> str | None:
+    """The text of a provider's answer body (chat completions, Anthropic messages, the
+    Responses API), for `model_end`'s content: a bare `iModel` call has no message event."""
+    if not isinstance(response, dict):
+        return None
+    choices = response.get("choices")
+    if isinstance(choices, list) and choices and isinstance(choices[0], dict):
+        message = choices[0].get("message")
+        if isinstance(message, dict) and isinstance(message.get("content"), str):
+            return str(message["content"])
+    for key in ("content", "output"):
+        parts = response.get(key)
+        if isinstance(parts, list):
+            texts = [_part_text(part) for part in parts]
+            if any(texts):
+                return "".join(text for text in texts if text)
+    for key in ("output_text", "result"):
+        if isinstance(response.get(key), str):
+            return str(response[key])
+    return None
+
+
+def _part_text(part: Any) -> str | None:
+    if not isinstance(part, dict):
+        return None
+    if isinstance(part.get("text"), str):
+        return str(part["text"])
+    inner = part.get("content")
+    if isinstance(inner, list):
+        return "".join(t for t in (_part_text(item) for item in inner) if t) or None
+    return None
+
+
 def _close_model(
     opened: tuple[_Span, dict[str, Any]],
     failure: BaseException | None,
     answered_by: str | None,
     usage: Any,
+    reply: str | None = None,
 ) -> None:
     """`answered_by` is None when the call did not get as far as an answer."""
     span, fields = opened
     tokens = _usage_tokens(usage) if failure is None else {}
+    text = _content(reply) if reply is not None and failure is None else {}
     _close_span(
         "model_end",
         span,
@@ -495,6 +530,7 @@ def _close_model(
         branch=span.branch,
         **tokens,
         **fields,
+        **text,
     )
 
 
@@ -539,7 +575,8 @@ def patch_imodel(module: ModuleType) -> None:
             _safe(_current.reset, token)
         answered_by = _answers.pop(id(call), None) or _safe(_default_answer, self)
         failure, usage = _safe(_call_outcome, call) or (None, None)
-        _safe(_close_model, opened, failure, answered_by, usage)
+        reply = _safe(_reply_text, getattr(call, "response", None))
+        _safe(_close_model, opened, failure, answered_by, usage, reply)
         return call
 
     @functools.wraps(stream)
@@ -552,6 +589,7 @@ def patch_imodel(module: ModuleType) -> None:
             return
         slot: list[str | None] = [None]
         usage: dict[str, Any] = {}
+        pieces: list[str] = []
         failure: BaseException | None = None
         try:
             while True:
@@ -566,6 +604,10 @@ def patch_imodel(module: ModuleType) -> None:
                     _safe(_current.reset, token)
                 if merge_usage is not None:
                     _safe(merge_usage, usage, item)
+                if getattr(item, "type", None) == "text" and isinstance(
+                    getattr(item, "content", None), str
+                ):
+                    pieces.append(item.content)
                 yield item
         except GeneratorExit:
             raise
@@ -574,7 +616,7 @@ def patch_imodel(module: ModuleType) -> None:
             raise
         finally:
             answered_by = slot[0] or _safe(_default_answer, self)
-            _safe(_close_model, opened, failure, answered_by, usage)
+            _safe(_close_model, opened, failure, answered_by, usage, "".join(pieces))
             await source.aclose()
 
     traced_invoke.playground_traced = True  # type: ignore[attr-defined]
