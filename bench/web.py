@@ -112,7 +112,8 @@ async def _open(browser: Browser, served: Served, sizes: list[tuple[int, int]]) 
     await page.wait_for_load_state("networkidle")
     await asyncio.gather(*counting)
     sizes.append((transferred, requests))
-    result = {"open_ms": marks["squiggle"]}  # from navigation start (performance's origin)
+    # From navigation start (performance's origin): the editor on screen, then its squiggle.
+    result = {"open_ms": marks["squiggle"], "editor_ms": marks["editor"]}
     result.update(await _type_and_run(page))
     # A response that came later is still being counted: closing under it would fail the run.
     await asyncio.gather(*counting, return_exceptions=True)
@@ -196,6 +197,7 @@ async def main() -> None:
             "open: navigation to editor with diagnostics", [r["open_ms"] for r in rounds], "< 1500"
         )
     )
+    print(_row("  of which: navigation to editor shown", [r["editor_ms"] for r in rounds], ""))
     print(_row("keystroke to squiggle", [r["squiggle_ms"] for r in rounds], "< 300"))
     print(_row("repair to squiggle cleared", [r["clear_ms"] for r in rounds], ""))
     print(_row("Run click to first output", [r["output_ms"] for r in rounds], "< 150"))
