@@ -291,6 +291,58 @@ async def test_a_second_participant_sees_the_same_trace_of_a_shared_run(
         await bob_context.close()
 
 
+MANY = """\
+import asyncio
+
+from lionagi import Branch, iModel
+
+
+async def main():
+    # One model for all, its queue as big as the calls (the default waits between batches).
+    model = iModel(
+        provider="openai", model="gpt-4.1-mini", queue_capacity=1000, capacity_refresh_time=0.05
+    )
+    branches = [Branch(name=f"b{n}", chat_model=model) for n in range(20)]
+    await asyncio.gather(*(b.communicate(f"q {i}") for b in branches for i in range(43)))
+    print("all answered")
+
+
+asyncio.run(main())
+"""
+
+
+async def test_thousands_of_events_at_once_are_drawn_capped_and_the_page_keeps_up(
+    context: BrowserContext, served: Served
+) -> None:
+    """860 calls on 20 branches at once: over 5,000 events, 20 batches a second, with the
+    panel in front. The trace stops at its bound (a notice), 2,000 rows are drawn (a notice),
+    and the page keeps its connection and answers a click."""
+    page = await open_playground(context, served)
+    await replace_text(page, MANY)
+    await show_trace(page)
+    await page.get_by_test_id("run").click()
+    truncated = page.get_by_test_id("trace-truncated")
+    await expect(truncated).to_be_visible(timeout=TIMEOUT)
+    await expect(truncated).to_contain_text("its bound was reached")
+    await expect(page.get_by_test_id("run-status")).to_have_attribute(
+        "data-status", re.compile(status_is_final()), timeout=TIMEOUT
+    )
+    console = await page.get_by_test_id("console-text").inner_text()
+    # A busy machine may take longer than the run's 30 s; the connection must not drop.
+    assert "connection dropped" not in console, console
+    await expect(page.get_by_test_id("banner")).to_be_hidden()
+    await expect(page.get_by_test_id("trace-tab-count")).to_have_text("5,000")
+    await expect(page.get_by_test_id("trace-calls")).to_contain_text("5,000 events")
+    await expect(page.get_by_test_id("trace-cap")).to_contain_text("Showing the first 2,000 of")
+    await expect(page.locator(ROW)).to_have_count(2000)
+    await expect(page.locator(f"{ROW}[data-kind=truncated]")).to_have_count(0)  # past the cap
+    await expect(page.get_by_test_id("trace-branch")).to_have_count(20)
+    assert await header_tokens(page) > 0
+    row = page.locator(f"{ROW}[data-kind=instruction]").first
+    await row.click()
+    await expect(page.get_by_test_id("trace-detail-content")).to_have_text(re.compile(r"q \d+"))
+
+
 # --- recording ------------------------------------------------------------------------------
 
 KEY = "sk-test-browser-0123456789abcdef"

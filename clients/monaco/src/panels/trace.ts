@@ -26,6 +26,8 @@ import type { Page } from "../page";
 
 /** Rows drawn at most; past it the events still count (tokens, calls) and Download has them. */
 export const MAX_ROWS = 2000;
+/** Rows per block the browser skips as a whole while off screen. */
+const BLOCK_ROWS = 40;
 /** Events kept per run the page has not begun to show yet (its notifications came first). */
 const EARLY_EVENTS = 6000;
 const EARLY_RUNS = 4;
@@ -330,6 +332,25 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
     return element;
   };
 
+  /**
+   * Rows go in blocks of about BLOCK_ROWS, each skipped by the browser while off screen
+   * (`content-visibility: auto` on the block: one visibility check per block per frame, not per
+   * row), its size guessed from its rows until it has been drawn once.
+   */
+  const blockFor = (): HTMLElement => {
+    const last = list.lastElementChild as HTMLElement | null;
+    if (last !== null && last.childElementCount < BLOCK_ROWS) return last;
+    const block = h("div", { className: "trace-block", role: "none" });
+    list.append(block);
+    return block;
+  };
+
+  const sized = new Set<HTMLElement>();
+  const guessSizes = () => {
+    for (const block of sized) block.style.setProperty("--rows", String(block.childElementCount));
+    sized.clear();
+  };
+
   /** Puts a new row's element in tree order: after its parent's last drawn descendant. */
   const insert = (row: Row) => {
     if (drawn >= MAX_ROWS) return;
@@ -339,12 +360,13 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
     drawn += 1;
     if (row.branch !== null) row.branch.rows += 1;
     if (parent === null) {
-      list.append(element);
-      return;
+      blockFor().append(element);
+    } else {
+      const anchor = parent.lastDescendant;
+      (anchor.element ?? parent.element)?.after(element);
+      for (let a: Row | null = parent; a !== null && a.lastDescendant === anchor; a = a.parent) a.lastDescendant = row;
     }
-    const anchor = parent.lastDescendant;
-    (anchor.element ?? parent.element)?.after(element);
-    for (let a: Row | null = parent; a !== null && a.lastDescendant === anchor; a = a.parent) a.lastDescendant = row;
+    if (element.parentElement !== null) sized.add(element.parentElement);
   };
 
   const newRow = (kind: RowKind, first: TraceEvent, end: TraceEvent | null): Row => {
@@ -451,6 +473,7 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
   const takeAll = (events: readonly unknown[]) => {
     const before = drawn;
     for (const event of events) if (isEvent(event)) take(event);
+    guessSizes();
     refreshHeader();
     // Scrolled in the next frame, after the layout the browser makes for it anyway.
     if (following && drawn !== before && followFrame === 0) {
@@ -547,6 +570,7 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
     filter = null;
     ended = false;
     list.replaceChildren();
+    sized.clear();
     branchesBox.replaceChildren();
     truncated.hidden = true;
     setProblem(null);
@@ -600,12 +624,16 @@ export function mountTrace(root: HTMLElement, page: Page, connection: Connection
     const element = (event.target as Element | null)?.closest(".trace-row");
     if (element === null || element === undefined) return;
     let next: Element | null = null;
-    if (event.key === "ArrowDown") next = element.nextElementSibling;
-    else if (event.key === "ArrowUp") next = element.previousElementSibling;
+    const down = event.key === "ArrowDown";
+    // The row before or after, across the blocks' edges.
+    const step = (from: Element): Element | null =>
+      (down ? from.nextElementSibling : from.previousElementSibling) ??
+      ((down ? from.parentElement?.nextElementSibling?.firstElementChild : from.parentElement?.previousElementSibling?.lastElementChild) ?? null);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") next = step(element);
     else if (event.key === "Escape") showDetail(null);
     else return;
     event.preventDefault();
-    while (next !== null && (next as HTMLElement).hidden) next = event.key === "ArrowDown" ? next.nextElementSibling : next.previousElementSibling;
+    while (next !== null && (next as HTMLElement).hidden) next = step(next);
     const row = next === null ? undefined : elementRows.get(next);
     if (row !== undefined && next !== null) {
       showDetail(row);
