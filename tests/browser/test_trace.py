@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Locator, Page, expect
@@ -20,6 +18,7 @@ from playwright.async_api import Browser, BrowserContext, Locator, Page, expect
 from tests.browser.conftest import open_playground
 from tests.browser.test_collaboration import invite_link, join_by_link
 from tests.browser.test_page import replace_text
+from tests.fake_openai import FakeOpenAI
 from tests.web.harness import Served, serve
 
 pytestmark = pytest.mark.slow
@@ -349,55 +348,11 @@ KEY = "sk-test-browser-0123456789abcdef"
 ANSWER = "Crisp leaves drift and fall"
 
 
-class _FakeOpenAI(BaseHTTPRequestHandler):
-    """OpenAI's chat completions as this machine's stand-in answers them (no internet)."""
-
-    received: ClassVar[list[dict[str, Any]]] = []
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers.get("content-length", "0"))) or b"{}")
-        self.received.append({"path": self.path, "auth": self.headers.get("authorization")})
-        payload = {
-            "id": f"chatcmpl-browser{len(self.received)}",
-            "object": "chat.completion",
-            "created": 1_765_000_000,
-            "model": body.get("model", "gpt-4.1-mini"),
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": ANSWER},
-                    "finish_reason": "stop",
-                }
-            ],
-            "usage": {"prompt_tokens": 17, "completion_tokens": 6, "total_tokens": 23},
-        }
-        data = json.dumps(payload).encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def fake_openai() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    received: list[dict[str, Any]] = []
-
-    class Handler(_FakeOpenAI):
-        pass
-
-    Handler.received = received
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1", received
-    finally:
-        server.shutdown()
-        server.server_close()
+def fake_openai() -> Iterator[FakeOpenAI]:
+    """OpenAI's chat completions answered on 127.0.0.1 (no internet)."""
+    with FakeOpenAI([ANSWER]) as model:
+        yield model
 
 
 @pytest.fixture
@@ -444,9 +399,9 @@ async def answered_by(page: Page) -> str | None:
 async def test_a_key_and_record_save_the_recording_a_run_without_the_key_replays(
     context: BrowserContext,
     served_online: Served,
-    fake_openai: tuple[str, list[dict[str, Any]]],
+    fake_openai: FakeOpenAI,
 ) -> None:
-    base_url, received = fake_openai
+    base_url = fake_openai.base_url
     page = await open_playground(context, served_online)
     await replace_text(page, recorded_program(base_url))
     await show_trace(page)
@@ -466,7 +421,7 @@ async def test_a_key_and_record_save_the_recording_a_run_without_the_key_replays
     await expect(console).to_contain_text(f"reply: {ANSWER}")
     await expect(console).to_contain_text("(real model, recording)")
     # The key reached the model (and nothing else of the page's storage or address).
-    assert [r["auth"] for r in received] == [f"Bearer {KEY}"]
+    assert fake_openai.authorizations() == [f"Bearer {KEY}"]
     assert await answered_by(page) == "network"
     assert KEY not in page.url
     stored = await page.evaluate("() => JSON.stringify(Object.assign({}, localStorage))")
@@ -488,7 +443,7 @@ async def test_a_key_and_record_save_the_recording_a_run_without_the_key_replays
     await page.keyboard.press("Escape")
     await run_to_end(page)
     await expect(console).to_contain_text(f"reply: {ANSWER}")
-    assert len(received) == 1
+    assert len(fake_openai.received) == 1
     assert await answered_by(page) == "recording"
 
     # Recording again updates the file in place (it is there already).
@@ -498,7 +453,7 @@ async def test_a_key_and_record_save_the_recording_a_run_without_the_key_replays
     await page.keyboard.press("Escape")
     await run_to_end(page)
     await expect(console).to_contain_text("Recording updated: main.recording.json", timeout=TIMEOUT)
-    assert len(received) == 2
+    assert len(fake_openai.received) == 2
 
     # The file as the playground has it: the recorded answer, and no key.
     await toggle.click()

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from tests.lsp.fake_openai import FakeOpenAI
+from tests.fake_openai import FakeOpenAI
 from tests.lsp.harness import TOKEN, Client, WsServer, start_client, stop_client
 from tests.lsp.test_run import (
     RunLog,
@@ -387,12 +387,10 @@ def network_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[W
     process.stdout.close()
 
 
-@pytest_asyncio.fixture
-async def fake_openai() -> AsyncIterator[FakeOpenAI]:
-    server = FakeOpenAI(["The capital of France is Paris.", "7 + 5 is 12."])
-    await server.start()
-    yield server
-    await server.close()
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI(["The capital of France is Paris.", "7 + 5 is 12."]) as server:
+        yield server
 
 
 def lionagi_program(base_url: str) -> str:

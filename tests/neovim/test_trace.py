@@ -8,14 +8,12 @@ run without keys replays it."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.fake_openai import FakeOpenAI
 from tests.neovim.harness import SERVER, Editor, lua_string, start_editor, stop_editor
 
 PROGRAM = (
@@ -131,42 +129,10 @@ ANSWER = "Crisp leaves drift and fall"
 
 
 @pytest.fixture
-def stand_in() -> Iterator[tuple[str, list[str]]]:
-    """OpenAI's chat completions answered on 127.0.0.1 (no internet): its URL, and the
-    Authorization header of each request."""
-    received: list[str] = []
-
-    class Answer(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            size = int(self.headers.get("content-length", "0"))
-            body: dict[str, Any] = json.loads(self.rfile.read(size) or b"{}")
-            received.append(str(self.headers.get("authorization")))
-            message = {"role": "assistant", "content": ANSWER}
-            data = json.dumps(
-                {
-                    "id": f"chatcmpl-neovim{len(received)}",
-                    "object": "chat.completion",
-                    "created": 1_765_000_000,
-                    "model": body.get("model", "gpt-4.1-mini"),
-                    "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-                    "usage": {"prompt_tokens": 17, "completion_tokens": 6, "total_tokens": 23},
-                }
-            ).encode()
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1", received
-    server.shutdown()
-    server.server_close()
+def stand_in() -> Iterator[FakeOpenAI]:
+    """OpenAI's chat completions answered on 127.0.0.1 (no internet)."""
+    with FakeOpenAI([ANSWER]) as model:
+        yield model
 
 
 def online_program(base_url: str) -> str:
@@ -186,9 +152,9 @@ def online_program(base_url: str) -> str:
 
 @pytest.mark.slow
 def test_keys_and_record_save_a_recording_that_a_run_without_keys_replays(
-    tmp_path: Path, stand_in: tuple[str, list[str]]
+    tmp_path: Path, stand_in: FakeOpenAI
 ) -> None:
-    base_url, received = stand_in
+    base_url = stand_in.base_url
     editor = start_editor(tmp_path / "home", cmd=[*SERVER, "--allow-network"])
     try:
         editor.lua(
@@ -200,7 +166,7 @@ def test_keys_and_record_save_a_recording_that_a_run_without_keys_replays(
         editor.command("PlaygroundRun")
         editor.wait_console(f"reply: {ANSWER}")
         editor.wait_console("✔ ok")
-        assert received == [f"Bearer {KEY}"]
+        assert stand_in.authorizations() == [f"Bearer {KEY}"]
         editor.wait_message("recorded 1 model call into")
         recording = (tmp_path / "main.recording.json").read_text()
         assert json.loads(recording)["format"] == "lionagi-playground-recording"
@@ -211,7 +177,7 @@ def test_keys_and_record_save_a_recording_that_a_run_without_keys_replays(
         editor.command("PlaygroundRun")
         editor.wait_console(f"reply: {ANSWER}")
         editor.wait_console("✔ ok")
-        assert len(received) == 1
+        assert len(stand_in.received) == 1
         editor.command("PlaygroundTrace")
         editor.wait("require('lionagi_playground.trace').state.fetched", "the trace")
         assert "[recording]" in trace_lines(editor)[line_of(trace_lines(editor), "model_end") - 1]

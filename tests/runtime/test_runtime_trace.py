@@ -7,10 +7,8 @@ sandbox's own frame parser, so what is asserted is what the supervisor would rec
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,6 +17,7 @@ import pytest
 
 from lionagi_playground.sandbox.display import BadFrame, FrameSplitter
 from lionagi_playground.sandbox.events import Display
+from tests.fake_openai import FakeOpenAI
 from tests.runtime.test_runtime_offline_lionagi import MULTIPLY_TOOL, WEATHER_MODEL, program
 
 if TYPE_CHECKING:
@@ -730,85 +729,14 @@ def test_a_bad_recording_is_reported_by_name(run_program: Runner, text: str, mes
 # Recording, against a stand-in for the OpenAI API on this machine
 
 
-@dataclass
-class FakeOpenAI:
-    url: str
-    requests: list[tuple[dict[str, str], dict[str, Any]]]
-
-
 ANSWER = "Fake answer from the network."
-
-
-async def _answer(
-    reader: asyncio.StreamReader,
-    writer: asyncio.StreamWriter,
-    seen: list[tuple[dict[str, str], dict[str, Any]]],
-) -> None:
-    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
-    headers = dict(line.split(": ", 1) for line in head[1:] if ": " in line)
-    size = int({k.lower(): v for k, v in headers.items()}.get("content-length", "0"))
-    body = json.loads(await reader.readexactly(size))
-    seen.append(({k.lower(): v for k, v in headers.items()}, body))
-    model = body["model"]
-    if body.get("stream"):
-        chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": model}
-        events = [
-            {**chunk, "choices": [{"index": 0, "delta": {"content": word}}]}
-            for word in ("Fake", " stream")
-        ]
-        data = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
-        writer.write(
-            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n"
-            + data.encode()
-        )
-    else:
-        reply = {
-            "id": "chatcmpl-fake",
-            "object": "chat.completion",
-            "created": 0,
-            "model": model,
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": ANSWER},
-                    "finish_reason": "stop",
-                }
-            ],
-            "usage": {"prompt_tokens": 12, "completion_tokens": 6, "total_tokens": 18},
-        }
-        raw = json.dumps(reply).encode()
-        writer.write(
-            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n"
-            + f"content-length: {len(raw)}\r\n\r\n".encode()
-            + raw
-        )
-    await writer.drain()
-    writer.close()
 
 
 @pytest.fixture
 def fake_openai() -> Iterator[FakeOpenAI]:
-    """A chat-completions server on 127.0.0.1, in a thread of this test process."""
-    loop = asyncio.new_event_loop()
-    seen: list[tuple[dict[str, str], dict[str, Any]]] = []
-    ready = threading.Event()
-    port: list[int] = []
-    stop = loop.create_future()
-
-    async def serve() -> None:
-        server = await asyncio.start_server(lambda r, w: _answer(r, w, seen), "127.0.0.1", 0)
-        port.append(server.sockets[0].getsockname()[1])
-        ready.set()
-        async with server:
-            await stop
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
-    thread.start()
-    assert ready.wait(10), "the fake server did not start"
-    yield FakeOpenAI(f"http://127.0.0.1:{port[0]}/v1", seen)
-    loop.call_soon_threadsafe(stop.set_result, None)
-    thread.join(10)
-    loop.close()
+    """Chat completions on 127.0.0.1: the branch's and the bare call's answer, then a stream."""
+    with FakeOpenAI([ANSWER, ANSWER, "Fake stream"]) as server:
+        yield server
 
 
 KEY = "sk-test-0123456789abcdef"
@@ -841,7 +769,7 @@ def test_record_mode_writes_each_call_without_the_key(
     run_program: Runner, fake_openai: FakeOpenAI
 ) -> None:
     run = run_program(
-        ONLINE.format(url=fake_openai.url, key=KEY),
+        ONLINE.format(url=fake_openai.base_url, key=KEY),
         env={**TRACED, "PLAYGROUND_LIONAGI_RECORD": "1", "LOG_AUTO_SAVE_ON_EXIT": "false"},
         offline=False,
         isolated=False,
@@ -850,9 +778,7 @@ def test_record_mode_writes_each_call_without_the_key(
     output = split(run)
     assert output.text == f"{ANSWER}\n['Fake', ' stream']\n"
     # The key went to the server, as the provider needs it, and nowhere into the frames.
-    assert [headers["authorization"] for headers, _ in fake_openai.requests] == [
-        f"Bearer {KEY}"
-    ] * 3
+    assert fake_openai.authorizations() == [f"Bearer {KEY}"] * 3
     assert KEY not in run.stdout.decode()
     first, second, third = output.recordings
     assert first == {
@@ -860,7 +786,7 @@ def test_record_mode_writes_each_call_without_the_key(
         "endpoint": "chat/completions",
         "model": "gpt-4.1-mini",
         "stream": False,
-        "request": fake_openai.requests[0][1],
+        "request": fake_openai.received[0].body,
         "response": first["response"],
     }
     assert first["response"]["choices"][0]["message"]["content"] == ANSWER
@@ -874,13 +800,13 @@ def test_record_mode_writes_each_call_without_the_key(
     ]
     ends = output.of("model_end")
     assert [e["answeredBy"] for e in ends] == ["network"] * 3
-    assert (ends[0]["tokensIn"], ends[0]["tokensOut"]) == (12, 6)
+    assert (ends[0]["tokensIn"], ends[0]["tokensOut"]) == (17, 6)
 
 
 def test_a_recorded_run_replays_offline_with_no_network(
     run_program: Runner, fake_openai: FakeOpenAI
 ) -> None:
-    source = ONLINE.format(url=fake_openai.url, key=KEY)
+    source = ONLINE.format(url=fake_openai.base_url, key=KEY)
     online = run_program(
         source,
         env={**TRACED, "PLAYGROUND_LIONAGI_RECORD": "1", "LOG_AUTO_SAVE_ON_EXIT": "false"},
@@ -894,4 +820,4 @@ def test_a_recorded_run_replays_offline_with_no_network(
     assert output.text == split(online).text
     assert replay.stderr == ""
     assert [e["answeredBy"] for e in output.of("model_end")] == ["recording"] * 3
-    assert len(fake_openai.requests) == 3, "the replay reached the server"
+    assert len(fake_openai.received) == 3, "the replay reached the server"

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.async_api import Locator, Page, expect
 from websockets.asyncio.client import connect
 
 from lionagi_playground.server.web.app import DIST
+from tests.fake_openai import FakeOpenAI
 from tests.vscode.test_collaboration import request
 from tests.vscode.workbench import (
     TIMEOUT,
@@ -175,42 +173,10 @@ ANSWER = "Crisp leaves drift and fall"
 
 
 @pytest.fixture
-def stand_in() -> Iterator[tuple[str, list[str]]]:
-    """OpenAI's chat completions answered on 127.0.0.1 (no internet): its URL, and the
-    Authorization header of each request."""
-    received: list[str] = []
-
-    class Answer(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            size = int(self.headers.get("content-length", "0"))
-            body: dict[str, Any] = json.loads(self.rfile.read(size) or b"{}")
-            received.append(str(self.headers.get("authorization")))
-            message = {"role": "assistant", "content": ANSWER}
-            data = json.dumps(
-                {
-                    "id": f"chatcmpl-vscode{len(received)}",
-                    "object": "chat.completion",
-                    "created": 1_765_000_000,
-                    "model": body.get("model", "gpt-4.1-mini"),
-                    "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-                    "usage": {"prompt_tokens": 17, "completion_tokens": 6, "total_tokens": 23},
-                }
-            ).encode()
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1", received
-    server.shutdown()
-    server.server_close()
+def stand_in() -> Iterator[FakeOpenAI]:
+    """OpenAI's chat completions answered on 127.0.0.1 (no internet)."""
+    with FakeOpenAI([ANSWER]) as model:
+        yield model
 
 
 @pytest.fixture(scope="module")
@@ -246,9 +212,9 @@ def online_program(base_url: str) -> str:
 
 
 async def test_a_run_with_a_key_is_recorded_beside_the_file_and_replayed_without_it(
-    page: Page, online_workbench: Workbench, stand_in: tuple[str, list[str]]
+    page: Page, online_workbench: Workbench, stand_in: FakeOpenAI
 ) -> None:
-    base_url, received = stand_in
+    base_url = stand_in.base_url
     folder = online_workbench.folder
     (folder / "main.py").write_text(online_program(base_url))
     await open_workbench(page, online_workbench)
@@ -263,7 +229,7 @@ async def test_a_run_with_a_key_is_recorded_beside_the_file_and_replayed_without
     await expect(rows).to_contain_text("real model, recording", timeout=TIMEOUT)
     await expect(rows).to_contain_text(f"reply: {ANSWER}", timeout=TIMEOUT)
     await expect(rows).to_contain_text("main.py: ok", timeout=TIMEOUT)
-    assert received == [f"Bearer {KEY}"]
+    assert stand_in.authorizations() == [f"Bearer {KEY}"]
     await expect(notification(page, "into main.recording.json")).to_be_visible(timeout=TIMEOUT)
     recording = (folder / "main.recording.json").read_text()
     assert json.loads(recording)["format"] == "lionagi-playground-recording"
@@ -276,7 +242,7 @@ async def test_a_run_with_a_key_is_recorded_beside_the_file_and_replayed_without
     await run_command(page, "lionagi Playground: Run")
     await expect(trace_row(page, "model gpt")).to_contain_text("recording", timeout=TIMEOUT)
     await expect(rows).to_contain_text(f"reply: {ANSWER}", timeout=TIMEOUT)
-    assert len(received) == 1
+    assert len(stand_in.received) == 1
 
 
 @pytest.fixture
