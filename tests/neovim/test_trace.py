@@ -15,21 +15,7 @@ import pytest
 
 from tests.fake_openai import FakeOpenAI
 from tests.neovim.harness import SERVER, Editor, lua_string, start_editor, stop_editor
-
-PROGRAM = (
-    "import asyncio\n\n"
-    "from lionagi import Branch\n\n\n"
-    "def multiply(a: int, b: int) -> int:\n"
-    '    """Multiply two whole numbers."""\n'
-    "    return a * b\n\n\n"
-    "async def main():\n"
-    "    branch = Branch(name='calculator', system='You are a careful calculator.',"
-    " tools=[multiply])\n"
-    "    result = await branch.operate(instruction='What is 6 times 7?', actions=True)\n"
-    "    for response in result.action_responses:\n"
-    "        print(f'result: {response.output}')\n\n\n"
-    "asyncio.run(main())\n"
-)
+from tests.programs import TOOL_PROGRAM, online_program
 
 TRACE = "vim.fn.bufnr('playground://trace')"
 
@@ -50,7 +36,7 @@ def line_of(lines: list[str], *parts: str) -> int:
 def test_the_trace_after_a_run_shows_the_model_and_tool_calls_folded_by_branch(
     editor: Editor, tmp_path: Path
 ) -> None:
-    editor.edit(tmp_path / "main.py", PROGRAM)
+    editor.edit(tmp_path / "main.py", TOOL_PROGRAM)
     editor.wait_client()
     editor.command("PlaygroundRun")
     editor.wait_console("result: 42")
@@ -103,7 +89,9 @@ def test_the_trace_after_a_run_shows_the_model_and_tool_calls_folded_by_branch(
 @pytest.mark.slow
 def test_the_trace_fills_live_while_the_run_goes(editor: Editor, tmp_path: Path) -> None:
     # The program waits for input after its model call: the trace is drawn before the run ends.
-    waiting = PROGRAM.replace("asyncio.run(main())\n", "asyncio.run(main())\ninput('more? ')\n")
+    waiting = TOOL_PROGRAM.replace(
+        "asyncio.run(main())\n", "asyncio.run(main())\ninput('more? ')\n"
+    )
     editor.edit(tmp_path / "main.py", waiting)
     editor.wait_client()
     editor.command("PlaygroundRun")
@@ -133,21 +121,6 @@ def stand_in() -> Iterator[FakeOpenAI]:
     """OpenAI's chat completions answered on 127.0.0.1 (no internet)."""
     with FakeOpenAI([ANSWER]) as model:
         yield model
-
-
-def online_program(base_url: str) -> str:
-    # The stand-in is on this machine (allow_local_network); requires_tokens=False: lionagi
-    # would count tokens with tiktoken, which downloads its encoding on first use.
-    return (
-        "import asyncio\n\n"
-        "from lionagi import Branch, iModel\n\n\n"
-        "async def main():\n"
-        "    model = iModel(provider='openai', model='gpt-4.1-mini',"
-        f" base_url={base_url!r}, allow_local_network=True, requires_tokens=False)\n"
-        "    reply = await Branch(chat_model=model).communicate('Write a line about autumn.')\n"
-        "    print(f'reply: {reply}')\n\n\n"
-        "asyncio.run(main())\n"
-    )
 
 
 @pytest.mark.slow

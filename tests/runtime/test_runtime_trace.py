@@ -17,6 +17,7 @@ import pytest
 
 from lionagi_playground.sandbox.display import BadFrame, FrameSplitter
 from lionagi_playground.sandbox.events import Display
+from lionagi_playground.server.runs.trace import KINDS
 from tests.fake_openai import FakeOpenAI
 from tests.runtime.test_runtime_offline_lionagi import MULTIPLY_TOOL, WEATHER_MODEL, program
 
@@ -27,21 +28,6 @@ NONCE = "tr4ce-n0nce"
 TRACE = "application/vnd.lionagi-playground.trace+json"
 RECORDING = "application/vnd.lionagi-playground.recording+json"
 TRACED = {"PLAYGROUND_DISPLAY_NONCE": NONCE}
-KINDS = {
-    "system",
-    "instruction",
-    "assistant",
-    "action_request",
-    "action_response",
-    "operation_start",
-    "operation_end",
-    "model_start",
-    "model_end",
-    "tool_start",
-    "tool_end",
-    "error",
-    "truncated",
-}
 
 
 @dataclass

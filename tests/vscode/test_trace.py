@@ -20,6 +20,7 @@ from websockets.asyncio.client import connect
 
 from lionagi_playground.server.web.app import DIST
 from tests.fake_openai import FakeOpenAI
+from tests.programs import TOOL_PROGRAM, online_program
 from tests.vscode.test_collaboration import request
 from tests.vscode.workbench import (
     TIMEOUT,
@@ -37,21 +38,6 @@ from tests.web.harness import Served, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
-PROGRAM = (
-    "import asyncio\n\n"
-    "from lionagi import Branch\n\n\n"
-    "def multiply(a: int, b: int) -> int:\n"
-    '    """Multiply two whole numbers."""\n'
-    "    return a * b\n\n\n"
-    "async def main():\n"
-    "    branch = Branch(name='calculator', system='You are a careful calculator.',"
-    " tools=[multiply])\n"
-    "    result = await branch.operate(instruction='What is 6 times 7?', actions=True)\n"
-    "    for response in result.action_responses:\n"
-    "        print(f'result: {response.output}')\n\n\n"
-    "asyncio.run(main())\n"
-)
-
 
 @pytest.fixture(scope="module")
 def workbench(
@@ -60,7 +46,7 @@ def workbench(
     home = tmp_path_factory.mktemp("vscode-trace")
     folder = home / "project"
     folder.mkdir()
-    (folder / "tools.py").write_text(PROGRAM)
+    (folder / "tools.py").write_text(TOOL_PROGRAM)
     running = start_workbench(home, folder, extensions_dir)
     yield running
     running.stop()
@@ -196,21 +182,6 @@ def online_workbench(
     running.stop()
 
 
-def online_program(base_url: str) -> str:
-    # The stand-in is on this machine (allow_local_network); requires_tokens=False: lionagi
-    # would count tokens with tiktoken, which downloads its encoding on first use.
-    return (
-        "import asyncio\n\n"
-        "from lionagi import Branch, iModel\n\n\n"
-        "async def main():\n"
-        "    model = iModel(provider='openai', model='gpt-4.1-mini',"
-        f" base_url={base_url!r}, allow_local_network=True, requires_tokens=False)\n"
-        "    reply = await Branch(chat_model=model).communicate('Write a line about autumn.')\n"
-        "    print(f'reply: {reply}')\n\n\n"
-        "asyncio.run(main())\n"
-    )
-
-
 async def test_a_run_with_a_key_is_recorded_beside_the_file_and_replayed_without_it(
     page: Page, online_workbench: Workbench, stand_in: FakeOpenAI
 ) -> None:
@@ -259,7 +230,7 @@ async def test_a_shared_run_of_a_joined_playground_fills_the_trace(
     async with connect(f"{served.ws}?token={served.token}", origin=None) as owner:
         await request(owner, "initialize", {"capabilities": {}, "processId": None}, 1)
         made = await request(
-            owner, "playground/create", {"title": "Tools", "files": {"main.py": PROGRAM}}, 2
+            owner, "playground/create", {"title": "Tools", "files": {"main.py": TOOL_PROGRAM}}, 2
         )
         invite = await request(
             owner, "playground/invite", {"playground": made["playground"], "role": "edit"}, 3
